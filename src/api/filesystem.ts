@@ -1,0 +1,113 @@
+/**
+ * The FileSystem resource (efs.services.k8s.aws/v1alpha1): the same group, kind and spec field
+ * names as the ACK EFS controller, so ACK manifests apply unchanged. Status is ACK's plus
+ * observedGeneration, the workflow id and the guard fields this controller needs.
+ */
+export const group = 'efs.services.k8s.aws';
+export const version = 'v1alpha1';
+export const apiVersion = `${group}/${version}`;
+
+export interface KindNames {
+  kind: string;
+  plural: string;
+  singular: string;
+  listKind: string;
+  shortNames: string[];
+}
+
+export const fileSystemNames: KindNames = {
+  kind: 'FileSystem',
+  plural: 'filesystems',
+  singular: 'filesystem',
+  listKind: 'FileSystemList',
+  shortNames: ['efsfs'],
+};
+
+/** Our finalizer: kept apart from ACK's so the two controllers never remove each other's. */
+export const finalizerName = 'efs.services.k8s.aws/efs-orchestrator';
+
+export interface Tag {
+  key?: string;
+  value?: string;
+}
+
+export interface LifecyclePolicy {
+  transitionToArchive?: string;
+  transitionToIA?: string;
+  transitionToPrimaryStorageClass?: string;
+}
+
+export interface FileSystemSpec {
+  availabilityZoneName?: string;
+  backup?: boolean;
+  backupPolicy?: { status?: string };
+  encrypted?: boolean;
+  fileSystemProtection?: { replicationOverwriteProtection?: string };
+  kmsKeyID?: string;
+  kmsKeyRef?: { from?: { name?: string; namespace?: string } };
+  lifecyclePolicies?: LifecyclePolicy[];
+  performanceMode?: string;
+  policy?: string | null;
+  provisionedThroughputInMiBps?: number;
+  replicationConfiguration?: Record<string, unknown>[];
+  tags?: Tag[];
+  throughputMode?: string;
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/** The Kubernetes condition shape (metav1.Condition). */
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+export interface FileSystemStatus {
+  ackResourceMetadata?: { arn?: string; ownerAccountID?: string; region?: string };
+  conditions?: Condition[];
+  availabilityZoneID?: string;
+  creationTime?: string;
+  fileSystemID?: string;
+  lifeCycleState?: string;
+  name?: string;
+  numberOfMountTargets?: number;
+  ownerID?: string;
+  sizeInBytes?: { timestamp?: string; value?: number; valueInArchive?: number; valueInIA?: number; valueInStandard?: number };
+  observedGeneration?: number;
+  workflowID?: string;
+  /** Increases with every status write of the workflow; a write carrying a lower number is stale and dropped. */
+  statusSequence?: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  generation?: number;
+  resourceVersion?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  finalizers?: string[];
+  deletionTimestamp?: string;
+  creationTimestamp?: string;
+}
+
+export interface FileSystemObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: FileSystemSpec;
+  status?: FileSystemStatus;
+}
+
+/** Condition types, as ACK names them, plus Kubernetes' conventional Ready. */
+export const ConditionType = {
+  synced: 'ACK.ResourceSynced',
+  terminal: 'ACK.Terminal',
+  recoverable: 'ACK.Recoverable',
+  ready: 'Ready',
+} as const;

@@ -6,14 +6,14 @@ import globals from 'globals';
 
 // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins and no
 // I/O libraries there, only @temporalio/workflow and pure project modules.
+const determinismMessage = 'Workflow code must be deterministic: no Node built-ins or I/O; call an activity instead.';
 const forbiddenInWorkflows = [
   ...builtinModules.flatMap((m) => [m, `node:${m}`]),
   '@kubernetes/client-node',
-  '@aws-sdk/*',
   '@temporalio/client',
   '@temporalio/worker',
   '@temporalio/activity',
-];
+].map((name) => ({ name, message: determinismMessage }));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.stack/', 'coverage/', 'test-output/', 'dev/kube/'] },
@@ -34,12 +34,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: forbiddenInWorkflows,
-              message: 'Workflow code must be deterministic: no Node built-ins or I/O; call an activity instead.',
-            },
-          ],
+          paths: forbiddenInWorkflows,
+          patterns: [{ group: ['@aws-sdk/*'], message: determinismMessage }],
         },
       ],
       'no-restricted-globals': [

@@ -7,6 +7,9 @@ const commands: Record<string, () => Command> = {
   dev: () => require('./commands/dev').devCommand,
   stack: () => require('./commands/stack').stackCommand,
   emulator: () => require('./commands/emulator').emulatorCommand,
+  worker: () => require('./commands/orchestrator').workerCommand,
+  watcher: () => require('./commands/orchestrator').watcherCommand,
+  run: () => require('./commands/orchestrator').runCommand,
 };
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,89 @@
+import {
+  CreateFileSystemCommand,
+  DeleteFileSystemCommand,
+  DescribeFileSystemsCommand,
+  DescribeMountTargetsCommand,
+  EFSClient,
+  type CreateFileSystemCommandInput,
+  type FileSystemDescription,
+} from '@aws-sdk/client-efs';
+
+export interface EfsClientOptions {
+  region: string;
+  /** Overrides the endpoint (else the SDK reads AWS_ENDPOINT_URL_EFS, then the regional default). */
+  endpoint?: string;
+}
+
+/**
+ * One attempt per SDK call: retries are decided in one place, by the error class and the
+ * activities' retry policies, not a second time inside the SDK.
+ */
+export function createEfsClient(options: EfsClientOptions): EFSClient {
+  return new EFSClient({ region: options.region, endpoint: options.endpoint, maxAttempts: 1 });
+}
+
+const isNotFound = (err: unknown): boolean => (err as { name?: unknown }).name === 'FileSystemNotFound';
+
+/**
+ * The EFS calls the orchestrator makes. Concurrent describes of the same file system share one
+ * request (single-flight), so many waiters in one worker cost one call per round.
+ */
+export class EfsGateway {
+  private readonly inFlight = new Map<string, Promise<FileSystemDescription | undefined>>();
+
+  constructor(readonly client: EFSClient) {}
+
+  /** Creates the file system, or finds the one an earlier attempt created with the same token. */
+  async createFileSystem(input: CreateFileSystemCommandInput): Promise<FileSystemDescription> {
+    try {
+      return await this.client.send(new CreateFileSystemCommand(input));
+    } catch (err) {
+      if ((err as { name?: unknown }).name !== 'FileSystemAlreadyExists') throw err;
+      const existingId = (err as { FileSystemId?: unknown }).FileSystemId;
+      const existing =
+        typeof existingId === 'string' ? await this.describeFileSystem(existingId) : await this.findByCreationToken(input.CreationToken ?? '');
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  /** The file system, or undefined once AWS no longer knows it. */
+  describeFileSystem(fileSystemId: string): Promise<FileSystemDescription | undefined> {
+    const pending = this.inFlight.get(fileSystemId);
+    if (pending) return pending;
+    const request = this.client
+      .send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }))
+      .then((out) => out.FileSystems?.[0])
+      .catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      })
+      .finally(() => this.inFlight.delete(fileSystemId));
+    this.inFlight.set(fileSystemId, request);
+    return request;
+  }
+
+  async findByCreationToken(creationToken: string): Promise<FileSystemDescription | undefined> {
+    try {
+      const out = await this.client.send(new DescribeFileSystemsCommand({ CreationToken: creationToken }));
+      return out.FileSystems?.[0];
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Deletes the file system; one that is already gone counts as deleted. */
+  async deleteFileSystem(fileSystemId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteFileSystemCommand({ FileSystemId: fileSystemId }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async mountTargetIds(fileSystemId: string): Promise<string[]> {
+    const out = await this.client.send(new DescribeMountTargetsCommand({ FileSystemId: fileSystemId }));
+    return (out.MountTargets ?? []).map((mt) => mt.MountTargetId ?? '?');
+  }
+}

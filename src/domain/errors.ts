@@ -1,0 +1,158 @@
+/**
+ * The one place where errors are classified. Every failure an activity sees (AWS, Kubernetes,
+ * network, our own validation) becomes a ClassifiedError, and its class alone decides what
+ * happens next, everywhere:
+ *
+ * - retryable:   transient (throttling, 5xx, network, write conflicts). Retried at once by the
+ *                activity's retry policy; if it persists the object shows ACK.Recoverable.
+ * - recoverable: the world must change first (the file system is not `available` yet, mount
+ *                targets still attached, the 24-hour throughput rule). Not retried by Temporal; the
+ *                workflow shows ACK.Recoverable and tries again after `retryAfterMs`.
+ * - terminal:    only a spec change or a resync request can help (bad input, quota, access
+ *                denied). The workflow shows ACK.Terminal and waits.
+ *
+ * Pure: no I/O, safe to import from workflow code.
+ */
+export type ErrorClass = 'retryable' | 'recoverable' | 'terminal';
+
+export interface ClassifiedError {
+  class: ErrorClass;
+  /** The AWS error code, Kubernetes reason or Node error code (e.g. ThrottlingException, Conflict, ECONNRESET). */
+  code: string;
+  message: string;
+  /** How long to wait before the next attempt, when the error says (e.g. the 24-hour rule). */
+  retryAfterMs?: number;
+}
+
+/** Failure type carried by ApplicationFailure for an invalid spec: found before any AWS call. */
+export const invalidSpecCode = 'InvalidSpec';
+
+const retryableAwsCodes = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'InsufficientThroughputCapacity',
+  'DependencyTimeout',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+]);
+
+/** Conditions in AWS that pass by themselves: wait, then try again. */
+const recoverableAwsCodes: Record<string, number> = {
+  IncorrectFileSystemLifeCycleState: 3_000,
+  IncorrectMountTargetState: 3_000,
+  FileSystemInUse: 10_000,
+};
+
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  statusCode?: unknown;
+  body?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  cause?: unknown;
+}
+
+export function classifyError(error: unknown, now: Date = new Date()): ClassifiedError {
+  const err = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  const name = typeof err.name === 'string' ? err.name : 'Error';
+  const message = typeof err.message === 'string' && err.message ? err.message : name;
+
+  // Node socket errors surface with a `code` (also inside `cause` for fetch-based clients).
+  const networkCode = [err.code, (err.cause as ErrorLike | undefined)?.code].find(
+    (c): c is string => typeof c === 'string' && networkCodes.has(c),
+  );
+  if (networkCode) return { class: 'retryable', code: networkCode, message };
+
+  // AWS SDK v3 service errors carry `$fault` and `$metadata`.
+  if (err.$metadata !== undefined || err.$fault !== undefined) return classifyAws(name, message, err, now);
+
+  // @kubernetes/client-node ApiException: numeric `code` = HTTP status, `body` = raw Status JSON.
+  if (typeof err.code === 'number') return classifyKubernetes(err.code, message, err.body);
+  if (typeof err.statusCode === 'number') return classifyKubernetes(err.statusCode, message, err.body);
+
+  if (name === 'AbortError' || name === 'TimeoutError' || name === 'FetchError') {
+    return { class: 'retryable', code: name, message };
+  }
+  // Anything unknown is treated as transient: retrying a bug is safe (activities are idempotent),
+  // giving up on a transient failure would leave the object stuck.
+  return { class: 'retryable', code: name, message };
+}
+
+function classifyAws(name: string, message: string, err: ErrorLike, now: Date): ClassifiedError {
+  const status = typeof err.$metadata?.httpStatusCode === 'number' ? err.$metadata.httpStatusCode : undefined;
+  if (name === 'TooManyRequests') {
+    return { class: 'recoverable', code: name, message, retryAfterMs: retryAfterFromMessage(message, now) };
+  }
+  if (retryableAwsCodes.has(name)) return { class: 'retryable', code: name, message };
+  const waitMs = recoverableAwsCodes[name];
+  if (waitMs !== undefined) return { class: 'recoverable', code: name, message, retryAfterMs: waitMs };
+  if (err.$fault === 'server' || (status !== undefined && status >= 500) || status === 429) {
+    return { class: 'retryable', code: name, message };
+  }
+  return { class: 'terminal', code: name, message };
+}
+
+function classifyKubernetes(status: number, message: string, body: unknown): ClassifiedError {
+  const reason = kubernetesReason(body) ?? `HTTP${status}`;
+  const detail = kubernetesMessage(body) ?? message;
+  if (status === 409 || status === 429 || status >= 500) return { class: 'retryable', code: reason, message: detail };
+  // 401/403 (credentials, RBAC), 404 (object gone) and 422 (invalid) do not pass by themselves.
+  return { class: 'terminal', code: reason, message: detail };
+}
+
+function parseStatusBody(body: unknown): { reason?: unknown; message?: unknown } | undefined {
+  if (typeof body === 'object' && body !== null) return body as { reason?: unknown; message?: unknown };
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body) as { reason?: unknown; message?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+function kubernetesReason(body: unknown): string | undefined {
+  const reason = parseStatusBody(body)?.reason;
+  return typeof reason === 'string' && reason ? reason : undefined;
+}
+
+function kubernetesMessage(body: unknown): string | undefined {
+  const message = parseStatusBody(body)?.message;
+  return typeof message === 'string' && message ? message : undefined;
+}
+
+/**
+ * The 24-hour throughput rule says "Wait until 2026-11-29T10:00:00Z UTC and try again."; without a
+ * readable time, wait a full day.
+ */
+export function retryAfterFromMessage(message: string, now: Date): number {
+  const match = /until\s+(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?)/i.exec(message);
+  if (match?.[1]) {
+    const until = Date.parse(match[1].endsWith('Z') ? match[1] : `${match[1]}Z`);
+    if (Number.isFinite(until)) return Math.max(until - now.getTime(), 1_000);
+  }
+  return dayMs;
+}

@@ -1,0 +1,80 @@
+import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { group, version, type FileSystemObject, type KindNames } from '../api/filesystem';
+
+/**
+ * The orchestrator's view of the Kubernetes API: typed reads and merge patches of its own
+ * objects. Errors are client-node's ApiException, classified by src/domain/errors.ts.
+ */
+export interface ObjectRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export class KindClient {
+  readonly api: CustomObjectsApi;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly names: KindNames,
+  ) {
+    this.api = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  private coordinates(namespace: string): { group: string; version: string; namespace: string; plural: string } {
+    return { group, version, namespace, plural: this.names.plural };
+  }
+
+  /** The object, or undefined when it is gone or a newer incarnation (another uid) has taken its name. */
+  async get(ref: ObjectRef): Promise<FileSystemObject | undefined> {
+    try {
+      const obj = (await this.api.getNamespacedCustomObject({ ...this.coordinates(ref.namespace), name: ref.name })) as FileSystemObject;
+      return obj.metadata.uid === ref.uid ? obj : undefined;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async list(namespace?: string, labelSelector?: string): Promise<{ items: FileSystemObject[]; resourceVersion: string }> {
+    const body = (
+      namespace
+        ? await this.api.listNamespacedCustomObject({ ...this.coordinates(namespace), labelSelector })
+        : await this.api.listCustomObjectForAllNamespaces({ group, version, plural: this.names.plural, labelSelector })
+    ) as { items: FileSystemObject[]; metadata: { resourceVersion: string } };
+    return { items: body.items, resourceVersion: body.metadata.resourceVersion };
+  }
+
+  /** Merge patch of metadata (finalizers), guarded by resourceVersion: a concurrent change gives 409. */
+  async patchMetadata(obj: FileSystemObject, metadata: Record<string, unknown>): Promise<FileSystemObject> {
+    return (await this.api.patchNamespacedCustomObject(
+      {
+        ...this.coordinates(obj.metadata.namespace),
+        name: obj.metadata.name,
+        body: { metadata: { ...metadata, resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid } },
+      },
+      mergePatch,
+    )) as FileSystemObject;
+  }
+
+  /** Merge patch of the status subresource, guarded by resourceVersion. */
+  async patchStatus(obj: FileSystemObject, status: Record<string, unknown>): Promise<FileSystemObject> {
+    return (await this.api.patchNamespacedCustomObjectStatus(
+      {
+        ...this.coordinates(obj.metadata.namespace),
+        name: obj.metadata.name,
+        body: { metadata: { resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid }, status },
+      },
+      mergePatch,
+    )) as FileSystemObject;
+  }
+}

@@ -10,6 +10,8 @@ const commands: Record<string, () => Command> = {
   worker: () => require('./commands/orchestrator').workerCommand,
   watcher: () => require('./commands/orchestrator').watcherCommand,
   run: () => require('./commands/orchestrator').runCommand,
+  replay: () => require('./commands/history').replayCommand,
+  'record-history': () => require('./commands/history').recordHistoryCommand,
 };
 
 export async function main(argv: string[]): Promise<void> {

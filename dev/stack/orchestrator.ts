@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../src/shared/paths';
+import { type RunningComponent, type StackComponent, type StackContext } from './component';
+import { spawnManaged, waitFor, type ManagedChild } from './process';
+
+/**
+ * Objects carrying this label belong to a test run with its own worker and watcher; the dev
+ * stack's watcher leaves them alone, so `npm test` can share a running `npm run dev`.
+ */
+export const testRunLabel = 'efs-orchestrator.dev/test-run';
+
+const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
+
+/** The orchestrator itself on the dev stack: one worker and one watcher process. */
+export const orchestratorComponent: StackComponent = {
+  name: 'orchestrator',
+  async install() {
+    if (!fs.existsSync(path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
+      throw new Error('the orchestrator is not built: run `npm run build` (npm ci does it for you)');
+    }
+  },
+  async start(ctx: StackContext): Promise<RunningComponent> {
+    const env = { ...process.env, ...ctx.env, WATCH_LABEL_SELECTOR: `!${testRunLabel}` };
+    const spawnRole = (role: 'worker' | 'watcher'): ManagedChild =>
+      spawnManaged({ name: `orchestrator-${role}`, command: process.execPath, args: [cli, role], env, logDir: ctx.logDir, log: ctx.log, onCrash: ctx.onCrash });
+    const children = [spawnRole('worker'), spawnRole('watcher')];
+    // Logs are appended across runs: only what this run writes counts.
+    const logStart = new Map(children.map((c) => [c.name, fs.statSync(c.logFile).size]));
+    for (const child of children) {
+      // Each logs one JSON line when ready; a crash before that fails the start with its log.
+      await waitFor(`${child.name} to start (log: ${child.logFile})`, async () => {
+        if (child.process.exitCode !== null) throw new Error(`${child.name} exited with ${child.process.exitCode}; see ${child.logFile}`);
+        return fs.readFileSync(child.logFile, 'utf8').slice(logStart.get(child.name)).includes(child.name.endsWith('worker') ? '"worker ready"' : '"watcher started"');
+      }, { timeoutMs: 120_000 });
+    }
+    return {
+      name: 'orchestrator',
+      children,
+      env: {},
+      endpoints: { 'orchestrator logs': ctx.logDir },
+      async stop() {
+        await Promise.all(children.map((c) => c.stop()));
+      },
+    };
+  },
+};

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { installTemporalRuntime } from '../worker/runtime';
 
 /**
  * Replaying recorded histories against today's workflow code: the check that a change would not
@@ -34,6 +35,7 @@ const quietLogger = {
 };
 
 export async function replayHistory(history: unknown, workflowId: string): Promise<ReplayOutcome> {
+  installTemporalRuntime('WARN');
   try {
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
     return { workflowId, ok: true };

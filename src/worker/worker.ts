@@ -4,6 +4,7 @@ import { fileSystemNames } from '../api/filesystem';
 import { createEfsClient, EfsGateway } from '../aws/efs';
 import { KindClient, loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
+import { installTemporalRuntime } from './runtime';
 
 export interface WorkerConfig {
   temporalAddress: string;
@@ -16,6 +17,7 @@ export interface WorkerConfig {
 
 /** A Temporal worker that runs the workflows and their activities. */
 export async function createOrchestratorWorker(config: WorkerConfig, log: Logger): Promise<{ worker: Worker; connection: NativeConnection }> {
+  installTemporalRuntime(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO');
   const kc = loadKubeConfig(config.kubeconfig || undefined);
   const efs = new EfsGateway(createEfsClient({ region: config.region, endpoint: config.efsEndpoint || undefined }));
   const activities = createActivities({ efs, fileSystems: new KindClient(kc, fileSystemNames), region: config.region, log });

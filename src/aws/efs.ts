@@ -19,7 +19,13 @@ export interface EfsClientOptions {
  * activities' retry policies, not a second time inside the SDK.
  */
 export function createEfsClient(options: EfsClientOptions): EFSClient {
-  return new EFSClient({ region: options.region, endpoint: options.endpoint, maxAttempts: 1 });
+  return new EFSClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    maxAttempts: 1,
+    // Bounded below the activities' start-to-close timeout, so a hung call fails as retryable in time.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  });
 }
 
 const isNotFound = (err: unknown): boolean => (err as { name?: unknown }).name === 'FileSystemNotFound';

@@ -20,13 +20,13 @@ import { classificationOf } from './failures';
 
 /** Kubernetes reads and writes: quick, retried a few times, then handed to the workflow's own backoff. */
 const kube = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
 /** Single EFS calls. Only retryable errors are retried here (the others are non-retryable failures). */
 const efs = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 

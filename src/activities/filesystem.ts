@@ -3,8 +3,10 @@ import { type FileSystemSpec, type FileSystemStatus } from '../api/filesystem';
 import { type EfsGateway } from '../aws/efs';
 import { SyncState, type SyncView } from '../domain/conditions';
 import { classifyError, type ClassifiedError } from '../domain/errors';
-import { createFileSystemInput, creationTokenFor, statusFromDescription } from '../domain/filesystem';
+import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../domain/filesystem';
 import { pollDelayMs } from '../domain/polling';
+import { describeOperation, planUpdates } from '../domain/plan';
+import { recordEvent, type ObjectEvent } from '../kube/events';
 import { type KindClient, type ObjectRef } from '../kube/client';
 import { ensureFinalizer, removeFinalizer, type FinalizerResult } from '../kube/finalizers';
 import { writeStatus, type StatusWrite, type StatusWriteResult } from '../kube/status';
@@ -33,6 +35,11 @@ interface WaitProgress {
   startedAt: number;
   polls: number;
   lastReported?: string;
+}
+
+export interface SettingsResult {
+  /** The calls made, in words (e.g. "UpdateFileSystem elastic"); empty when AWS already matched. */
+  applied: string[];
 }
 
 export interface CreatedFileSystem {
@@ -83,7 +90,9 @@ export function createActivities(deps: ActivityDependencies) {
       if (failure) {
         const message = `${failure.code}: ${failure.message} (retrying; ${progress.polls} checks so far)`;
         await classified(() =>
-          report(`error:${failure.code}`, { view: { state: SyncState.recoverable, reason: failure.code, message, generation: args.generation } }),
+          report(`error:${failure.code}`, {
+            view: { state: SyncState.recoverable, reason: failure.code, message, generation: args.generation },
+          }),
         );
       } else {
         const { done, view, fields } = viewOf(observation as T);
@@ -111,7 +120,10 @@ export function createActivities(deps: ActivityDependencies) {
     async createFileSystem(ref: ObjectRef, spec: FileSystemSpec | undefined): Promise<CreatedFileSystem> {
       return classified(async () => {
         const created = await efs.createFileSystem(createFileSystemInput(spec, ref));
-        deps.log.info('file system created or found by its creation token', { ...ref, fileSystemId: created.FileSystemId });
+        deps.log.info('file system created or found by its creation token', {
+          ...ref,
+          fileSystemId: created.FileSystemId,
+        });
         return { fileSystemId: created.FileSystemId ?? '', status: statusFromDescription(created, region) };
       });
     },
@@ -126,9 +138,16 @@ export function createActivities(deps: ActivityDependencies) {
         args,
         async () => {
           const fs = await efs.describeFileSystem(args.fileSystemId);
-          if (!fs) throw Object.assign(new Error(`EFS file system ${args.fileSystemId} no longer exists in AWS`), { name: 'FileSystemNotFound', $fault: 'client' });
+          if (!fs)
+            throw Object.assign(new Error(`EFS file system ${args.fileSystemId} no longer exists in AWS`), {
+              name: 'FileSystemNotFound',
+              $fault: 'client',
+            });
           if (fs.LifeCycleState === 'error') {
-            throw Object.assign(new Error(`EFS file system ${args.fileSystemId} is in the "error" state; AWS cannot recover it`), { name: 'FileSystemInErrorState', $fault: 'client' });
+            throw Object.assign(
+              new Error(`EFS file system ${args.fileSystemId} is in the "error" state; AWS cannot recover it`),
+              { name: 'FileSystemInErrorState', $fault: 'client' },
+            );
           }
           return fs;
         },
@@ -145,6 +164,45 @@ export function createActivities(deps: ActivityDependencies) {
       return statusFromDescription(described, region);
     },
 
+    /**
+     * Reads the file system's settings back from AWS and makes the calls that bring them to the
+     * spec. Idempotent: a retry re-reads and only makes what is still missing.
+     */
+    async syncSettings(
+      ref: ObjectRef,
+      fileSystemId: string,
+      spec: FileSystemSpec | undefined,
+    ): Promise<SettingsResult> {
+      return classified(async () => {
+        const observed = await efs.observeSettings(fileSystemId);
+        if (!observed) {
+          throw Object.assign(new Error(`EFS file system ${fileSystemId} no longer exists in AWS`), {
+            name: 'FileSystemNotFound',
+            $fault: 'client',
+          });
+        }
+        const applied: string[] = [];
+        for (const operation of planUpdates(spec, observed, ownTags(ref))) {
+          await efs.apply(fileSystemId, operation);
+          applied.push(describeOperation(operation));
+        }
+        if (applied.length > 0) deps.log.info('applied spec to the file system', { ...ref, fileSystemId, applied });
+        return { applied };
+      });
+    },
+
+    /** Adopts an existing file system: its description, or a terminal error when it does not exist. */
+    async describeForAdoption(fileSystemId: string): Promise<CreatedFileSystem | undefined> {
+      return classified(async () => {
+        const fs = await efs.describeFileSystem(fileSystemId);
+        return fs ? { fileSystemId, status: statusFromDescription(fs, region) } : undefined;
+      });
+    },
+
+    async recordEvent(ref: ObjectRef, event: ObjectEvent): Promise<void> {
+      return classified(() => recordEvent(fileSystems.kc, fileSystems.names, ref, event));
+    },
+
     /** Asks AWS to delete; a file system with mount targets says which ones block it. */
     async deleteFileSystem(fileSystemId: string): Promise<void> {
       return classified(async () => {
@@ -153,7 +211,8 @@ export function createActivities(deps: ActivityDependencies) {
         } catch (err) {
           if ((err as { name?: unknown }).name !== 'FileSystemInUse') throw err;
           const blocking = await efs.mountTargetIds(fileSystemId);
-          (err as Error).message = `EFS file system ${fileSystemId} still has mount targets ${blocking.join(', ')}; delete them (or their MountTarget objects) first`;
+          (err as Error).message =
+            `EFS file system ${fileSystemId} still has mount targets ${blocking.join(', ')}; delete them (or their MountTarget objects) first`;
           throw err;
         }
       });
@@ -166,7 +225,11 @@ export function createActivities(deps: ActivityDependencies) {
         (fs) => ({
           done: fs === undefined || fs.LifeCycleState === 'deleted',
           fields: fs ? { lifeCycleState: fs.LifeCycleState } : undefined,
-          view: { state: SyncState.deleting, message: `EFS file system ${args.fileSystemId} is ${fs?.LifeCycleState ?? 'gone'}; waiting until AWS reports it deleted`, generation: args.generation },
+          view: {
+            state: SyncState.deleting,
+            message: `EFS file system ${args.fileSystemId} is ${fs?.LifeCycleState ?? 'gone'}; waiting until AWS reports it deleted`,
+            generation: args.generation,
+          },
         }),
       );
     },

@@ -60,6 +60,7 @@ const statusCommon: Record<string, Schema> = {
   conditions: conditionsSchema,
   observedGeneration: int('The metadata.generation of the last spec the workflow acted on.'),
   workflowID: str('The Temporal workflow that manages this object.'),
+  resyncRequestHandled: str('The resync-request annotation value last acted on.'),
   statusSequence: int('Ordering guard for status writes; an older write never overwrites a newer one.'),
   ackResourceMetadata: obj('AWS identity of the resource (as ACK reports it).', {
     arn: str('ARN of the AWS resource.'),

@@ -76,9 +76,17 @@ export interface FileSystemStatus {
   name?: string;
   numberOfMountTargets?: number;
   ownerID?: string;
-  sizeInBytes?: { timestamp?: string; value?: number; valueInArchive?: number; valueInIA?: number; valueInStandard?: number };
+  sizeInBytes?: {
+    timestamp?: string;
+    value?: number;
+    valueInArchive?: number;
+    valueInIA?: number;
+    valueInStandard?: number;
+  };
   observedGeneration?: number;
   workflowID?: string;
+  /** The value of the resync-request annotation the workflow last acted on. */
+  resyncRequestHandled?: string;
   /** Increases with every status write of the workflow; a write carrying a lower number is stale and dropped. */
   statusSequence?: number;
 }

@@ -44,6 +44,8 @@ export interface CarriedState {
   statusSequence: number;
   latest?: ObjectSnapshot;
   resyncRequested: boolean;
+  /** The last resync-request annotation value acted on. */
+  handledResyncRequest?: string;
 }
 
 /** What `efs-orchestrator explain` and the UI's query tab show. */
@@ -63,5 +65,24 @@ export const objectChangedSignal = defineSignal<[ObjectSnapshot]>('objectChanged
 export const resyncSignal = defineSignal<[]>('resync');
 export const stateQuery = defineQuery<WorkflowState>('state');
 
-/** ACK's deletion-policy annotation: `retain` leaves the file system in AWS. */
-export const deletionPolicyAnnotation = 'services.k8s.aws/deletion-policy';
+/** Annotations users set on an object. The `services.k8s.aws/` ones mean what they mean for ACK. */
+export const annotations = {
+  /** `delete` (default) or `retain`: whether deleting the object deletes the file system. */
+  deletionPolicy: 'services.k8s.aws/deletion-policy',
+  /** `adopt` or `adopt-or-create`: take over an existing file system instead of creating one. */
+  adoptionPolicy: 'services.k8s.aws/adoption-policy',
+  /** JSON naming the resource to adopt, e.g. {"fileSystemID": "fs-0123456789abcdef0"}. */
+  adoptionFields: 'services.k8s.aws/adoption-fields',
+  /** "true": observe only; never create, change or delete anything in AWS. */
+  readOnly: 'services.k8s.aws/read-only',
+  /** Any new value (a timestamp, by convention) re-runs the sync now; the handled value is echoed in status. */
+  resyncRequestedAt: 'efs-orchestrator.io/resync-requested-at',
+  /** Seconds between drift checks for this object, overriding the orchestrator's default. */
+  resyncInterval: 'efs-orchestrator.io/resync-interval',
+} as const;
+
+/** Temporal patch ids of workflow changes, so histories recorded before a change still replay. */
+export const workflowPatches = {
+  /** Spec updates, drift repair, adoption, read-only, resync requests and Events. */
+  fullManagement: 'full-management',
+} as const;

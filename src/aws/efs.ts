@@ -1,12 +1,24 @@
 import {
   CreateFileSystemCommand,
   DeleteFileSystemCommand,
+  DeleteFileSystemPolicyCommand,
+  DescribeBackupPolicyCommand,
+  DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
+  DescribeLifecycleConfigurationCommand,
   DescribeMountTargetsCommand,
   EFSClient,
+  PutBackupPolicyCommand,
+  PutFileSystemPolicyCommand,
+  PutLifecycleConfigurationCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateFileSystemCommand,
+  UpdateFileSystemProtectionCommand,
   type CreateFileSystemCommandInput,
   type FileSystemDescription,
 } from '@aws-sdk/client-efs';
+import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
 
 export interface EfsClientOptions {
   region: string;
@@ -47,7 +59,9 @@ export class EfsGateway {
       if ((err as { name?: unknown }).name !== 'FileSystemAlreadyExists') throw err;
       const existingId = (err as { FileSystemId?: unknown }).FileSystemId;
       const existing =
-        typeof existingId === 'string' ? await this.describeFileSystem(existingId) : await this.findByCreationToken(input.CreationToken ?? '');
+        typeof existingId === 'string'
+          ? await this.describeFileSystem(existingId)
+          : await this.findByCreationToken(input.CreationToken ?? '');
       if (!existing) throw err;
       return existing;
     }
@@ -85,6 +99,74 @@ export class EfsGateway {
       await this.client.send(new DeleteFileSystemCommand({ FileSystemId: fileSystemId }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** Everything the update planner compares: the description and the per-setting reads. */
+  async observeSettings(fileSystemId: string): Promise<ObservedSettings | undefined> {
+    const fileSystem = await this.describeFileSystem(fileSystemId);
+    if (!fileSystem) return undefined;
+    const [lifecycle, backup, policy] = await Promise.all([
+      this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId })),
+      this.client.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
+        if ((err as { name?: unknown }).name === 'PolicyNotFound') return { BackupPolicy: undefined };
+        throw err;
+      }),
+      this.client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
+        if ((err as { name?: unknown }).name === 'PolicyNotFound') return { Policy: undefined };
+        throw err;
+      }),
+    ]);
+    return {
+      fileSystem,
+      lifecyclePolicies: lifecycle.LifecyclePolicies ?? [],
+      backupStatus: backup.BackupPolicy?.Status,
+      policy: policy.Policy ?? null,
+    };
+  }
+
+  async apply(fileSystemId: string, operation: UpdateOperation): Promise<void> {
+    const FileSystemId = fileSystemId;
+    switch (operation.op) {
+      case 'TagResource':
+        await this.client.send(new TagResourceCommand({ ResourceId: FileSystemId, Tags: operation.tags }));
+        return;
+      case 'UntagResource':
+        await this.client.send(new UntagResourceCommand({ ResourceId: FileSystemId, TagKeys: operation.keys }));
+        return;
+      case 'PutFileSystemPolicy':
+        await this.client.send(new PutFileSystemPolicyCommand({ FileSystemId, Policy: operation.policy }));
+        return;
+      case 'DeleteFileSystemPolicy':
+        await this.client.send(new DeleteFileSystemPolicyCommand({ FileSystemId }));
+        return;
+      case 'PutBackupPolicy':
+        await this.client.send(
+          new PutBackupPolicyCommand({ FileSystemId, BackupPolicy: { Status: operation.status } }),
+        );
+        return;
+      case 'PutLifecycleConfiguration':
+        await this.client.send(
+          new PutLifecycleConfigurationCommand({ FileSystemId, LifecyclePolicies: operation.policies }),
+        );
+        return;
+      case 'UpdateFileSystemProtection':
+        await this.client.send(
+          new UpdateFileSystemProtectionCommand({
+            FileSystemId,
+            ReplicationOverwriteProtection: operation.replicationOverwriteProtection,
+          }),
+        );
+        return;
+      case 'UpdateFileSystem':
+        await this.client.send(
+          new UpdateFileSystemCommand({
+            FileSystemId,
+            ThroughputMode: operation.throughputMode as 'bursting' | 'provisioned' | 'elastic',
+            ProvisionedThroughputInMibps: operation.provisionedThroughputInMibps,
+          }),
+        );
+        return;
     }
   }
 

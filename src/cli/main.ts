@@ -25,7 +25,9 @@ export async function main(argv: string[]): Promise<void> {
   const command = load();
   const { flags, positional } = parseArgs(rest);
   if (flags.has('help')) {
-    process.stdout.write(`efs-orchestrator ${command.name} ${command.usage ?? ''}\n  ${command.summary}\n\n${describeSettings(command.settings)}\n`);
+    process.stdout.write(
+      `efs-orchestrator ${command.name} ${command.usage ?? ''}\n  ${command.summary}\n\n${describeSettings(command.settings)}\n`,
+    );
     return;
   }
   try {

@@ -7,6 +7,7 @@ import { ConditionType, type Condition, type ConditionStatus } from '../api/file
 export const SyncState = {
   pending: 'Pending',
   creating: 'Creating',
+  updating: 'Updating',
   synced: 'Synced',
   recoverable: 'Recoverable',
   terminal: 'Terminal',
@@ -43,7 +44,12 @@ export function conditionsFor(view: SyncView): DesiredCondition[] {
       ];
     case SyncState.recoverable:
       return [
-        c(ConditionType.synced, 'Unknown', view.reason ?? 'RecoverableError', 'Unable to determine if desired resource state matches latest observed state'),
+        c(
+          ConditionType.synced,
+          'Unknown',
+          view.reason ?? 'RecoverableError',
+          'Unable to determine if desired resource state matches latest observed state',
+        ),
         c(ConditionType.ready, 'False', 'ACK.Recoverable', view.message),
         c(ConditionType.recoverable, 'True', view.reason ?? 'RecoverableError', view.message),
         c(ConditionType.terminal, 'False', 'NoError', ''),
@@ -56,7 +62,7 @@ export function conditionsFor(view: SyncView): DesiredCondition[] {
         c(ConditionType.terminal, 'True', view.reason ?? 'TerminalError', view.message),
       ];
     default: {
-      const reason = view.state; // Pending, Creating, Deleting
+      const reason = view.state; // Pending, Creating, Updating, Deleting
       return [
         c(ConditionType.synced, 'False', reason, view.message),
         c(ConditionType.ready, 'False', reason, view.message),
@@ -105,6 +111,11 @@ export function mergeConditions(
 
 /** Condition reasons must match ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$ ; error codes mostly do already. */
 export function sanitizeReason(reason: string): string {
-  const cleaned = reason.replace(/[^A-Za-z0-9_,:]/g, '').replace(/^[^A-Za-z]+/, '').replace(/[,:]+$/, '');
-  return (cleaned || 'Unknown').slice(0, 1024);
+  // Cut to length before trimming the end, so the cut cannot leave a trailing ',' or ':'.
+  const cleaned = reason
+    .replace(/[^A-Za-z0-9_,:]/g, '')
+    .replace(/^[^A-Za-z]+/, '')
+    .slice(0, 1024)
+    .replace(/[,:]+$/, '');
+  return cleaned || 'Unknown';
 }

@@ -113,6 +113,9 @@ function classifyAws(name: string, message: string, err: ErrorLike, now: Date): 
   if (err.$fault === 'server' || (status !== undefined && status >= 500) || status === 429) {
     return { class: 'retryable', code: name, message };
   }
+  // No HTTP status and no fault: the request never got an answer (a socket or TLS error the SDK
+  // decorated with `$metadata.attempts`), so it says nothing about the request itself.
+  if (status === undefined && err.$fault === undefined) return { class: 'retryable', code: name, message };
   return { class: 'terminal', code: name, message };
 }
 

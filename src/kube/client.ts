@@ -37,7 +37,10 @@ export class KindClient {
   /** The object, or undefined when it is gone or a newer incarnation (another uid) has taken its name. */
   async get(ref: ObjectRef): Promise<FileSystemObject | undefined> {
     try {
-      const obj = (await this.api.getNamespacedCustomObject({ ...this.coordinates(ref.namespace), name: ref.name })) as FileSystemObject;
+      const obj = (await this.api.getNamespacedCustomObject({
+        ...this.coordinates(ref.namespace),
+        name: ref.name,
+      })) as FileSystemObject;
       return obj.metadata.uid === ref.uid ? obj : undefined;
     } catch (err) {
       if ((err as { code?: unknown }).code === 404) return undefined;
@@ -45,7 +48,10 @@ export class KindClient {
     }
   }
 
-  async list(namespace?: string, labelSelector?: string): Promise<{ items: FileSystemObject[]; resourceVersion: string }> {
+  async list(
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<{ items: FileSystemObject[]; resourceVersion: string }> {
     const body = (
       namespace
         ? await this.api.listNamespacedCustomObject({ ...this.coordinates(namespace), labelSelector })

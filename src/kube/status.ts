@@ -30,7 +30,13 @@ export async function writeStatus(
   for (let attempt = 1; ; attempt++) {
     const current = await client.get(ref);
     if (!current) return 'gone';
-    const next = nextStatus(current, write, now().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const next = nextStatus(
+      current,
+      write,
+      now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    );
     if (next === 'stale' || next === 'unchanged') return next;
     try {
       await client.patchStatus(current, next as Record<string, unknown>);
@@ -44,7 +50,11 @@ export async function writeStatus(
 }
 
 /** The status to write, or why there is nothing to write. Pure. */
-export function nextStatus(current: FileSystemObject, write: StatusWrite, now: string): FileSystemStatus | 'stale' | 'unchanged' {
+export function nextStatus(
+  current: FileSystemObject,
+  write: StatusWrite,
+  now: string,
+): FileSystemStatus | 'stale' | 'unchanged' {
   const status = current.status ?? {};
   if ((status.statusSequence ?? -1) > write.sequence) return 'stale';
   const { conditions, changed: conditionsChanged } = mergeConditions(status.conditions, conditionsFor(write.view), now);
@@ -57,7 +67,21 @@ export function nextStatus(current: FileSystemObject, write: StatusWrite, now: s
     statusSequence: write.sequence,
   };
   const fieldsChanged = Object.entries(next).some(
-    ([key, value]) => key !== 'conditions' && key !== 'statusSequence' && JSON.stringify(value) !== JSON.stringify(status[key as keyof FileSystemStatus]),
+    ([key, value]) =>
+      key !== 'conditions' &&
+      key !== 'statusSequence' &&
+      canonicalJson(value) !== canonicalJson(status[key as keyof FileSystemStatus]),
   );
   return conditionsChanged || fieldsChanged ? next : 'unchanged';
+}
+
+/** JSON with object keys sorted: the API server hands status back with its keys in its own (sorted) order. */
+function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }

@@ -22,7 +22,8 @@ export const parsers = {
   string: (raw: string): string => raw,
   port: (raw: string): number => {
     const port = Number(raw);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`"${raw}" is not a TCP port (0-65535)`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConfigError(`"${raw}" is not a TCP port (0-65535)`);
     return port;
   },
   positiveNumber: (raw: string): number => {

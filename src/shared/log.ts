@@ -25,7 +25,9 @@ export function createLogger(component: string, options: LoggerOptions = {}, bou
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (levelRank[level] < minimum) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...bound, ...serializeErrors(fields) }));
+    write(
+      JSON.stringify({ time: new Date().toISOString(), level, component, msg, ...bound, ...serializeErrors(fields) }),
+    );
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),

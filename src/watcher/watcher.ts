@@ -51,7 +51,10 @@ export class FileSystemWatcher {
         if (this.stopped) break;
         this.stats.restarts++;
         const delay = backoff / 2 + Math.random() * (backoff / 2);
-        this.options.log.warn('watch failed; listing again after a backoff', { error: err, retryInMs: Math.round(delay) });
+        this.options.log.warn('watch failed; listing again after a backoff', {
+          error: err,
+          retryInMs: Math.round(delay),
+        });
         await this.sleep(delay);
         backoff = Math.min(maxBackoffMs, backoff * 2);
       }
@@ -104,7 +107,10 @@ export class FileSystemWatcher {
         else resolve();
       };
       // The server ends the watch after timeoutSeconds; if the connection died silently, this does.
-      const watchdog = setTimeout(() => finish(new Error('watch went silent; restarting')), (relistIntervalSeconds + 30) * 1000);
+      const watchdog = setTimeout(
+        () => finish(new Error('watch went silent; restarting')),
+        (relistIntervalSeconds + 30) * 1000,
+      );
       new Watch(this.options.kc)
         .watch(
           path,
@@ -118,7 +124,8 @@ export class FileSystemWatcher {
             this.stats.watchEvents++;
             if (phase === 'ADDED' || phase === 'MODIFIED') this.enqueue(obj, 'sync');
             else if (phase === 'DELETED') this.enqueue(obj, 'deleted');
-            else if (phase === 'ERROR') finish(new Error(`watch error ${obj.code ?? ''}: ${obj.message ?? 'unknown'} (relisting)`));
+            else if (phase === 'ERROR')
+              finish(new Error(`watch error ${obj.code ?? ''}: ${obj.message ?? 'unknown'} (relisting)`));
           },
           (err: unknown) => finish(err ?? undefined),
         )
@@ -151,10 +158,20 @@ export class FileSystemWatcher {
       this.retrying.delete(uid);
       if (kind === 'deleted') this.signalled.delete(uid);
       else this.signalled.set(uid, fingerprint);
-      this.options.log.debug('signalled workflow', { namespace: obj.metadata.namespace, name: obj.metadata.name, uid, kind });
+      this.options.log.debug('signalled workflow', {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        uid,
+        kind,
+      });
     } catch (err) {
       this.stats.signalFailures++;
-      this.options.log.warn('could not signal the workflow; will retry', { namespace: obj.metadata.namespace, name: obj.metadata.name, uid, error: err });
+      this.options.log.warn('could not signal the workflow; will retry', {
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+        uid,
+        error: err,
+      });
       this.retrying.set(uid, { obj, kind });
       this.scheduleRetry();
     }

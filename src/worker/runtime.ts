@@ -8,7 +8,13 @@ import { createLogger, type LogLevel } from '../shared/log';
 export function installTemporalRuntime(minimum: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO'): void {
   if (Runtime._instance) return;
   const log = createLogger('temporal-sdk');
-  const levels: Record<string, LogLevel> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  const levels: Record<string, LogLevel> = {
+    TRACE: 'debug',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
   Runtime.install({
     logger: new DefaultLogger(minimum, (entry: LogEntry) => {
       const { sdkComponent, ...meta } = entry.meta ?? {};

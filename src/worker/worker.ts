@@ -16,11 +16,19 @@ export interface WorkerConfig {
 }
 
 /** A Temporal worker that runs the workflows and their activities. */
-export async function createOrchestratorWorker(config: WorkerConfig, log: Logger): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createOrchestratorWorker(
+  config: WorkerConfig,
+  log: Logger,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   installTemporalRuntime(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO');
   const kc = loadKubeConfig(config.kubeconfig || undefined);
   const efs = new EfsGateway(createEfsClient({ region: config.region, endpoint: config.efsEndpoint || undefined }));
-  const activities = createActivities({ efs, fileSystems: new KindClient(kc, fileSystemNames), region: config.region, log });
+  const activities = createActivities({
+    efs,
+    fileSystems: new KindClient(kc, fileSystemNames),
+    region: config.region,
+    log,
+  });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -29,6 +37,10 @@ export async function createOrchestratorWorker(config: WorkerConfig, log: Logger
     workflowsPath: require.resolve('../workflows'),
     activities,
   });
-  log.info('worker ready', { taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, namespace: config.temporalNamespace });
+  log.info('worker ready', {
+    taskQueue: config.taskQueue,
+    temporalAddress: config.temporalAddress,
+    namespace: config.temporalNamespace,
+  });
   return { worker, connection };
 }

@@ -10,7 +10,11 @@ export function classificationOf(err: unknown): ClassifiedError {
   if (cause instanceof ApplicationFailure) {
     const detail = cause.details?.[0] as ClassifiedError | undefined;
     if (detail && typeof detail.class === 'string') return detail;
-    return { class: cause.nonRetryable ? 'terminal' : 'retryable', code: cause.type ?? 'Error', message: cause.message };
+    return {
+      class: cause.nonRetryable ? 'terminal' : 'retryable',
+      code: cause.type ?? 'Error',
+      message: cause.message,
+    };
   }
   if (cause instanceof TimeoutFailure) return { class: 'retryable', code: 'ActivityTimeout', message: cause.message };
   const message = cause instanceof Error ? cause.message : String(cause);

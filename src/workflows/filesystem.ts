@@ -3,7 +3,7 @@ import type { Activities, WaitArgs } from '../activities/filesystem';
 import { type FileSystemStatus } from '../api/filesystem';
 import { searchAttributes } from '../api/search-attributes';
 import {
-  deletionPolicyAnnotation,
+  annotations,
   objectChangedSignal,
   resyncSignal,
   stateQuery,
@@ -11,6 +11,7 @@ import {
   type FileSystemWorkflowInput,
   type ObjectSnapshot,
   type WorkflowState,
+  workflowPatches,
 } from '../api/workflow-contract';
 import { SyncState, type SyncView } from '../domain/conditions';
 import { type ClassifiedError } from '../domain/errors';
@@ -55,6 +56,8 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
   let lifeCycleState: string | undefined;
   let view: SyncView = { state: SyncState.pending, message: 'waiting for the object', generation: passGeneration };
   let nextRetryAt: string | undefined;
+  /** The resync-request annotation value of the pass in progress, echoed in status. */
+  let handlingResyncRequest: string | undefined;
 
   wf.setHandler(objectChangedSignal, (snapshot: ObjectSnapshot) => {
     // Signals may arrive out of order or twice; only a snapshot at least as new as ours counts.
@@ -63,37 +66,55 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
   wf.setHandler(resyncSignal, () => {
     st.resyncRequested = true;
   });
-  wf.setHandler(
-    stateQuery,
-    (): WorkflowState => ({
-      ref,
-      fileSystemId: st.fileSystemId,
-      lifeCycleState,
-      syncState: view.state,
-      message: view.message,
-      handledGeneration: st.handledGeneration,
-      latestGeneration: st.latest?.generation,
-      statusSequence: st.statusSequence,
-      nextRetryAt,
-    }),
-  );
+  wf.setHandler(stateQuery, (): WorkflowState => ({
+    ref,
+    fileSystemId: st.fileSystemId,
+    lifeCycleState,
+    syncState: view.state,
+    message: view.message,
+    handledGeneration: st.handledGeneration,
+    latestGeneration: st.latest?.generation,
+    statusSequence: st.statusSequence,
+    nextRetryAt,
+  }));
 
   const deletionRequested = (): boolean => objectGone || st.latest?.deletionRequested === true;
-  const needsSync = (): boolean => (st.latest?.generation ?? 0) > st.handledGeneration || st.resyncRequested;
+  const resyncRequestOf = (snapshot: ObjectSnapshot | undefined): string | undefined =>
+    snapshot?.annotations[annotations.resyncRequestedAt];
+  const needsSync = (): boolean =>
+    (st.latest?.generation ?? 0) > st.handledGeneration ||
+    st.resyncRequested ||
+    resyncRequestOf(st.latest) !== st.handledResyncRequest;
   const superseded = (): boolean => deletionRequested() || (st.latest?.generation ?? 0) > passGeneration;
 
   /** Records where the sync stands: on the object (status + conditions), in search attributes and in the UI. */
   async function report(next: Omit<SyncView, 'generation'>, fields?: FileSystemStatus): Promise<void> {
+    const transition = next.state !== view.state;
     view = { ...next, generation: passGeneration };
     if (fields?.lifeCycleState) lifeCycleState = fields.lifeCycleState;
     publish();
     st.statusSequence++;
+    const withResync =
+      handlingResyncRequest !== undefined ? { ...fields, resyncRequestHandled: handlingResyncRequest } : fields;
     try {
-      const result = await kube.writeStatus(ref, { sequence: st.statusSequence, workflowId, view, fields });
+      const result = await kube.writeStatus(ref, { sequence: st.statusSequence, workflowId, view, fields: withResync });
       if (result === 'gone') objectGone = true;
     } catch (err) {
       // The object cannot be told right now (the API server may be down); the next report will.
       wf.log.warn('status write failed', { error: classificationOf(err).message });
+    }
+    if (transition && view.state !== SyncState.pending && wf.patched(workflowPatches.fullManagement)) {
+      const warning = view.state === SyncState.terminal || view.state === SyncState.recoverable;
+      await emit({ type: warning ? 'Warning' : 'Normal', reason: view.state, message: view.message });
+    }
+  }
+
+  /** Events are for people reading `kubectl describe`; failing to record one never stops a sync. */
+  async function emit(event: { type: 'Normal' | 'Warning'; reason: string; message: string }): Promise<void> {
+    try {
+      await kube.recordEvent(ref, event);
+    } catch (err) {
+      wf.log.warn('event not recorded', { reason: event.reason, error: classificationOf(err).message });
     }
   }
 
@@ -133,7 +154,11 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
         }
         const delay = failure.retryAfterMs ?? retryDelayMs(failures);
         nextRetryAt = new Date(Date.now() + delay).toISOString();
-        await report({ state: SyncState.recoverable, reason: failure.code, message: `${what}: ${failure.message} (next retry at ${nextRetryAt})` });
+        await report({
+          state: SyncState.recoverable,
+          reason: failure.code,
+          message: `${what}: ${failure.message} (next retry at ${nextRetryAt})`,
+        });
         const woke = await wf.condition(() => interruptible && superseded(), delay);
         if (woke) throw new Superseded();
       }
@@ -156,6 +181,12 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
     return pending;
   }
 
+  /** The object's own drift-check interval when it sets one (a positive number of seconds), else the default. */
+  const resyncIntervalMs = (): number => {
+    const own = Number(st.latest?.annotations[annotations.resyncInterval]);
+    return (Number.isFinite(own) && own > 0 ? own : options.resyncIntervalSeconds) * 1000;
+  };
+
   const waitArgs = (): WaitArgs => ({
     ref,
     workflowId,
@@ -166,36 +197,131 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
 
   async function syncPass(snapshot: ObjectSnapshot): Promise<void> {
     passGeneration = snapshot.generation;
+    const driftCheck = snapshot.generation <= st.handledGeneration;
     st.resyncRequested = false;
+    handlingResyncRequest = resyncRequestOf(snapshot);
     const invalid = validateFileSystemSpec(snapshot.spec);
     if (invalid.length > 0) {
       await report({ state: SyncState.terminal, reason: 'InvalidSpec', message: describeFieldErrors(invalid) });
       throw new StoppedTerminal('invalid spec');
     }
-    const finalizer = await step('adding the finalizer', () => kube.ensureFinalizer(ref));
-    if (finalizer === 'gone') {
-      objectGone = true;
-      throw new Superseded();
+    const managed = wf.patched(workflowPatches.fullManagement);
+    const readOnly = managed && snapshot.annotations[annotations.readOnly] === 'true';
+    if (!readOnly) {
+      const finalizer = await step('adding the finalizer', () => kube.ensureFinalizer(ref));
+      if (finalizer === 'gone') {
+        objectGone = true;
+        throw new Superseded();
+      }
     }
+    if (!st.fileSystemId && managed) await adopt(snapshot, readOnly);
     if (!st.fileSystemId) {
       const created = await step('CreateFileSystem', () => efs.createFileSystem(ref, snapshot.spec));
       st.fileSystemId = created.fileSystemId;
       await report(
-        { state: SyncState.creating, message: `EFS file system ${created.fileSystemId} is ${created.status.lifeCycleState}; waiting until it is available` },
+        {
+          state: SyncState.creating,
+          message: `EFS file system ${created.fileSystemId} is ${created.status.lifeCycleState}; waiting until it is available`,
+        },
         created.status,
       );
     }
-    const observed = await step('waiting until available', () => cancellableWait(() => waits.waitUntilAvailable(waitArgs())));
-    await report({ state: SyncState.synced, message: `EFS file system ${st.fileSystemId} is available` }, observed);
+    let observed = await step('waiting until available', () =>
+      cancellableWait(() => waits.waitUntilAvailable(waitArgs())),
+    );
+    if (managed && !readOnly) {
+      // Apply, let AWS settle, read back: synced only once a read shows nothing left to change.
+      for (let round = 1; ; round++) {
+        const { applied } = await step('applying the spec', () =>
+          efs.syncSettings(ref, st.fileSystemId ?? '', snapshot.spec),
+        );
+        if (applied.length === 0) break;
+        if (driftCheck)
+          await emit({
+            type: 'Warning',
+            reason: 'DriftCorrected',
+            message: `changed outside Kubernetes, now corrected: ${applied.join('; ')}`,
+          });
+        if (round >= 5) {
+          await report({
+            state: SyncState.recoverable,
+            reason: 'NotConverged',
+            message: `AWS does not keep the spec: still applying ${applied.join('; ')}`,
+          });
+          throw new StoppedTerminal('not converged');
+        }
+        await report({
+          state: SyncState.updating,
+          message: `applied ${applied.join('; ')}; waiting until the file system is available`,
+        });
+        observed = await step('waiting until available', () =>
+          cancellableWait(() => waits.waitUntilAvailable(waitArgs())),
+        );
+      }
+    }
+    const summary = readOnly
+      ? `EFS file system ${st.fileSystemId} is available (read-only: observed, never changed)`
+      : `EFS file system ${st.fileSystemId} is available`;
+    await report({ state: SyncState.synced, message: summary }, observed);
     st.handledGeneration = snapshot.generation;
+    st.handledResyncRequest = handlingResyncRequest;
+  }
+
+  /** Takes over an existing file system named by the adoption annotations, or explains why not. */
+  async function adopt(snapshot: ObjectSnapshot, readOnly: boolean): Promise<void> {
+    const policy = snapshot.annotations[annotations.adoptionPolicy];
+    if (policy === undefined) {
+      if (readOnly) {
+        await report({
+          state: SyncState.terminal,
+          reason: 'NothingToObserve',
+          message: `read-only objects never create a file system: name one with ${annotations.adoptionPolicy} and ${annotations.adoptionFields}`,
+        });
+        throw new StoppedTerminal('read-only without adoption');
+      }
+      return;
+    }
+    const fileSystemId = adoptionTarget(snapshot.annotations[annotations.adoptionFields]);
+    if (policy !== 'adopt' && policy !== 'adopt-or-create') {
+      await report({
+        state: SyncState.terminal,
+        reason: 'InvalidAnnotation',
+        message: `${annotations.adoptionPolicy} must be "adopt" or "adopt-or-create", not "${policy}"`,
+      });
+      throw new StoppedTerminal('bad adoption policy');
+    }
+    if (!fileSystemId) {
+      await report({
+        state: SyncState.terminal,
+        reason: 'InvalidAnnotation',
+        message: `${annotations.adoptionFields} must be JSON naming the file system, e.g. {"fileSystemID": "fs-0123456789abcdef0"}`,
+      });
+      throw new StoppedTerminal('bad adoption fields');
+    }
+    const found = await step(`adopting ${fileSystemId}`, () => efs.describeForAdoption(fileSystemId));
+    if (found) {
+      st.fileSystemId = found.fileSystemId;
+      await emit({ type: 'Normal', reason: 'Adopted', message: `adopted existing EFS file system ${fileSystemId}` });
+    } else if (policy === 'adopt' || readOnly) {
+      await report({
+        state: SyncState.terminal,
+        reason: 'FileSystemNotFound',
+        message: `cannot adopt ${fileSystemId}: AWS has no such file system`,
+      });
+      throw new StoppedTerminal('adoption target missing');
+    }
   }
 
   /** Honours the deletion policy, waits until AWS reports the file system gone, then lets the object go. */
   async function deletionPass(snapshot: ObjectSnapshot | undefined): Promise<void> {
-    const retain = snapshot?.annotations[deletionPolicyAnnotation] === 'retain';
+    const snapshotAnnotations = snapshot?.annotations ?? {};
+    const retain =
+      snapshotAnnotations[annotations.deletionPolicy] === 'retain' ||
+      (snapshotAnnotations[annotations.readOnly] === 'true' && wf.patched(workflowPatches.fullManagement));
     if (!retain) {
       // A crash may have hidden a file system created for this object: look it up by its token.
-      const fileSystemId = st.fileSystemId ?? (await step('looking for a file system to delete', () => efs.findFileSystem(ref), false));
+      const fileSystemId =
+        st.fileSystemId ?? (await step('looking for a file system to delete', () => efs.findFileSystem(ref), false));
       if (fileSystemId) {
         st.fileSystemId = fileSystemId;
         await report({ state: SyncState.deleting, message: `deleting EFS file system ${fileSystemId}` });
@@ -205,7 +331,11 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       }
     }
     await step('removing the finalizer', () => kube.removeFinalizer(ref), false);
-    view = { state: SyncState.deleting, message: retain ? 'finalizer removed; file system retained' : 'file system deleted; finalizer removed', generation: passGeneration };
+    view = {
+      state: SyncState.deleting,
+      message: retain ? 'finalizer removed; file system retained' : 'file system deleted; finalizer removed',
+      generation: passGeneration,
+    };
     publish();
   }
 
@@ -224,6 +354,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       if (err instanceof StoppedTerminal) {
         // Terminal: wait for a spec change, a resync request or a deletion.
         st.handledGeneration = Math.max(st.handledGeneration, passGeneration);
+        st.handledResyncRequest = handlingResyncRequest;
         st.resyncRequested = false;
       } else if (!(err instanceof Superseded)) {
         throw err;
@@ -236,9 +367,21 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
     }
     const woke = await wf.condition(
       () => needsSync() || deletionRequested() || wf.workflowInfo().continueAsNewSuggested,
-      options.resyncIntervalSeconds * 1000,
+      resyncIntervalMs(),
     );
     // An idle period without news ends in a drift check, unless the last pass was terminal.
     if (!woke && view.state !== SyncState.terminal) st.resyncRequested = true;
+  }
+}
+
+/** The file system id in the adoption-fields annotation, if it names one. */
+function adoptionTarget(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const fields = JSON.parse(raw) as Record<string, unknown>;
+    const id = fields.fileSystemID ?? fields.fileSystemId;
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

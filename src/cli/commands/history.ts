@@ -24,11 +24,18 @@ export const replayCommand = defineCommand({
     for (const target of targets) {
       const outcomes: ReplayOutcome[] = [];
       if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-        for (const file of fs.readdirSync(target).filter((f) => f.endsWith('.json')).sort()) outcomes.push(await replayFile(path.join(target, file)));
+        for (const file of fs
+          .readdirSync(target)
+          .filter((f) => f.endsWith('.json'))
+          .sort())
+          outcomes.push(await replayFile(path.join(target, file)));
       } else if (fs.existsSync(target)) {
         outcomes.push(await replayFile(target));
       } else {
-        const json = await fetchHistoryJson({ address: config.temporalAddress, namespace: config.temporalNamespace }, target);
+        const json = await fetchHistoryJson(
+          { address: config.temporalAddress, namespace: config.temporalNamespace },
+          target,
+        );
         outcomes.push(await replayHistory(JSON.parse(json), target));
       }
       for (const outcome of outcomes) {
@@ -54,7 +61,11 @@ export const recordHistoryCommand = defineCommand({
       process.stderr.write('usage: efs-orchestrator record-history <workflow-id> --name <fixture-name>\n');
       return 2;
     }
-    const json = await fetchHistoryJson({ address: config.temporalAddress, namespace: config.temporalNamespace }, workflowId, config.runId || undefined);
+    const json = await fetchHistoryJson(
+      { address: config.temporalAddress, namespace: config.temporalNamespace },
+      workflowId,
+      config.runId || undefined,
+    );
     const file = path.join(fixturesDir, `${config.fixtureName}.json`);
     fs.mkdirSync(fixturesDir, { recursive: true });
     fs.writeFileSync(file, json + '\n');

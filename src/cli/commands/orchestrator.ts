@@ -11,7 +11,9 @@ import { awsSettings, kubeSettings, temporalSettings, watcherSettings } from '..
 const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings };
 const allSettings = { ...workerSettings, ...watcherSettings };
 
-async function startWatcher(config: ConfigOf<typeof allSettings>): Promise<{ watcher: FileSystemWatcher; done: Promise<void>; close: () => Promise<void> }> {
+async function startWatcher(
+  config: ConfigOf<typeof allSettings>,
+): Promise<{ watcher: FileSystemWatcher; done: Promise<void>; close: () => Promise<void> }> {
   const log = createLogger('watcher');
   const connection = await Connection.connect({ address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -25,7 +27,11 @@ async function startWatcher(config: ConfigOf<typeof allSettings>): Promise<{ wat
     relistIntervalSeconds: config.relistIntervalSeconds,
     workflowOptions: { resyncIntervalSeconds: config.resyncIntervalSeconds },
   });
-  log.info('watcher started', { namespace: config.watchNamespace || '(all)', labelSelector: config.labelSelector, taskQueue: config.taskQueue });
+  log.info('watcher started', {
+    namespace: config.watchNamespace || '(all)',
+    labelSelector: config.labelSelector,
+    taskQueue: config.taskQueue,
+  });
   return { watcher, done: watcher.run(), close: () => connection.close() };
 }
 

@@ -1,0 +1,161 @@
+import type { FileSystemDescription, LifecyclePolicy as AwsLifecyclePolicy, Tag as AwsTag } from '@aws-sdk/client-efs';
+import { type FileSystemSpec, type LifecyclePolicy } from '../api/filesystem';
+import { ownTagPrefix } from './filesystem';
+
+/**
+ * Desired (the spec) against observed (AWS) for the updatable settings of a file system, as the
+ * list of API calls that closes the gap. Pure.
+ *
+ * The rule for every updatable field: a field left out of the spec is not managed (whatever AWS
+ * has stays); a field that is set is enforced, including an empty list (no lifecycle policies,
+ * no user tags) and an explicit `policy: null` (no file system policy).
+ */
+export interface ObservedSettings {
+  fileSystem: FileSystemDescription;
+  lifecyclePolicies: AwsLifecyclePolicy[];
+  backupStatus?: string;
+  /** The policy document, or null when the file system has none. */
+  policy: string | null;
+}
+
+export type UpdateOperation =
+  | { op: 'TagResource'; tags: AwsTag[] }
+  | { op: 'UntagResource'; keys: string[] }
+  | { op: 'PutFileSystemPolicy'; policy: string }
+  | { op: 'DeleteFileSystemPolicy' }
+  | { op: 'PutBackupPolicy'; status: 'ENABLED' | 'DISABLED' }
+  | { op: 'PutLifecycleConfiguration'; policies: AwsLifecyclePolicy[] }
+  | { op: 'UpdateFileSystemProtection'; replicationOverwriteProtection: 'ENABLED' | 'DISABLED' }
+  | { op: 'UpdateFileSystem'; throughputMode: string; provisionedThroughputInMibps?: number };
+
+/**
+ * UpdateFileSystem comes last: it puts the file system into `updating`, during which the other
+ * calls would be refused.
+ */
+export function planUpdates(
+  spec: FileSystemSpec | undefined,
+  observed: ObservedSettings,
+  ownTags: AwsTag[],
+): UpdateOperation[] {
+  const s = spec ?? {};
+  const plan: UpdateOperation[] = [];
+  const fs = observed.fileSystem;
+
+  if (s.tags !== undefined) {
+    const desired = new Map<string, string>();
+    for (const t of s.tags) if (t.key && !t.key.startsWith(ownTagPrefix)) desired.set(t.key, t.value ?? '');
+    for (const t of ownTags) desired.set(t.Key ?? '', t.Value ?? '');
+    const current = new Map((fs.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    const toSet = [...desired].filter(([k, v]) => current.get(k) !== v).map(([Key, Value]) => ({ Key, Value }));
+    // AWS's own tags (aws:*) are never ours to remove.
+    const toRemove = [...current.keys()].filter((k) => !desired.has(k) && !k.toLowerCase().startsWith('aws:'));
+    if (toSet.length > 0) plan.push({ op: 'TagResource', tags: toSet });
+    if (toRemove.length > 0) plan.push({ op: 'UntagResource', keys: toRemove });
+  }
+
+  if (s.policy === null && observed.policy !== null) plan.push({ op: 'DeleteFileSystemPolicy' });
+  if (typeof s.policy === 'string' && !samePolicy(s.policy, observed.policy))
+    plan.push({ op: 'PutFileSystemPolicy', policy: s.policy });
+
+  const backup = s.backupPolicy?.status;
+  if ((backup === 'ENABLED' || backup === 'DISABLED') && settled(observed.backupStatus) !== backup) {
+    plan.push({ op: 'PutBackupPolicy', status: backup });
+  }
+
+  if (s.lifecyclePolicies !== undefined) {
+    const desired = normalizeLifecycle(s.lifecyclePolicies);
+    if (!sameLifecycle(desired, observed.lifecyclePolicies))
+      plan.push({ op: 'PutLifecycleConfiguration', policies: desired });
+  }
+
+  const protection = s.fileSystemProtection?.replicationOverwriteProtection;
+  const observedProtection = fs.FileSystemProtection?.ReplicationOverwriteProtection ?? 'ENABLED';
+  if ((protection === 'ENABLED' || protection === 'DISABLED') && protection !== observedProtection) {
+    plan.push({ op: 'UpdateFileSystemProtection', replicationOverwriteProtection: protection });
+  }
+
+  if (s.throughputMode !== undefined) {
+    const modeDiffers = s.throughputMode !== (fs.ThroughputMode ?? 'bursting');
+    const amountDiffers =
+      s.throughputMode === 'provisioned' &&
+      s.provisionedThroughputInMiBps !== undefined &&
+      s.provisionedThroughputInMiBps !== fs.ProvisionedThroughputInMibps;
+    if (modeDiffers || amountDiffers) {
+      plan.push({
+        op: 'UpdateFileSystem',
+        throughputMode: s.throughputMode,
+        ...(s.throughputMode === 'provisioned' ? { provisionedThroughputInMibps: s.provisionedThroughputInMiBps } : {}),
+      });
+    }
+  }
+  return plan;
+}
+
+/** ENABLING and DISABLING are on their way: count them as where they are going. */
+function settled(status: string | undefined): string | undefined {
+  if (status === 'ENABLING') return 'ENABLED';
+  if (status === 'DISABLING') return 'DISABLED';
+  return status;
+}
+
+/** Policies are IAM documents: compared as JSON values (key order and whitespace do not matter). */
+export function samePolicy(desired: string, observed: string | null): boolean {
+  if (observed === null) return false;
+  try {
+    return canonicalJson(JSON.parse(desired)) === canonicalJson(JSON.parse(observed));
+  } catch {
+    return desired === observed;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** ACK manifests carry empty strings for unset transitions; AWS wants them absent. */
+export function normalizeLifecycle(policies: LifecyclePolicy[]): AwsLifecyclePolicy[] {
+  return policies.map((p) => {
+    const out: AwsLifecyclePolicy = {};
+    if (p.transitionToIA) out.TransitionToIA = p.transitionToIA as AwsLifecyclePolicy['TransitionToIA'];
+    if (p.transitionToArchive)
+      out.TransitionToArchive = p.transitionToArchive as AwsLifecyclePolicy['TransitionToArchive'];
+    if (p.transitionToPrimaryStorageClass) {
+      out.TransitionToPrimaryStorageClass =
+        p.transitionToPrimaryStorageClass as AwsLifecyclePolicy['TransitionToPrimaryStorageClass'];
+    }
+    return out;
+  });
+}
+
+function sameLifecycle(a: AwsLifecyclePolicy[], b: AwsLifecyclePolicy[]): boolean {
+  const key = (list: AwsLifecyclePolicy[]): string =>
+    list
+      .map((p) => canonicalJson(p))
+      .sort()
+      .join('|');
+  return key(a) === key(b);
+}
+
+export function describeOperation(operation: UpdateOperation): string {
+  switch (operation.op) {
+    case 'TagResource':
+      return `TagResource ${operation.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')}`;
+    case 'UntagResource':
+      return `UntagResource ${operation.keys.join(', ')}`;
+    case 'PutBackupPolicy':
+      return `PutBackupPolicy ${operation.status}`;
+    case 'PutLifecycleConfiguration':
+      return `PutLifecycleConfiguration [${operation.policies.map((p) => Object.values(p).join('')).join(', ')}]`;
+    case 'UpdateFileSystemProtection':
+      return `UpdateFileSystemProtection ${operation.replicationOverwriteProtection}`;
+    case 'UpdateFileSystem':
+      return `UpdateFileSystem ${operation.throughputMode}${operation.provisionedThroughputInMibps !== undefined ? ` ${operation.provisionedThroughputInMibps} MiB/s` : ''}`;
+    default:
+      return operation.op;
+  }
+}

@@ -5,6 +5,7 @@ import { SyncState, type SyncView } from '../domain/conditions';
 import { classifyError, type ClassifiedError } from '../domain/errors';
 import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../domain/filesystem';
 import { pollDelayMs } from '../domain/polling';
+import { validateFileSystemSpec, type FieldError } from '../domain/validate';
 import { describeOperation, planUpdates } from '../domain/plan';
 import { recordEvent, type ObjectEvent } from '../kube/events';
 import { type KindClient, type ObjectRef } from '../kube/client';
@@ -104,6 +105,14 @@ export function createActivities(deps: ActivityDependencies) {
   }
 
   return {
+    /**
+     * Runs as a local activity so that its answer is recorded in the history: tightening a
+     * validation rule later never changes what a running workflow already decided.
+     */
+    async validateSpec(spec: FileSystemSpec | undefined): Promise<FieldError[]> {
+      return validateFileSystemSpec(spec);
+    },
+
     async ensureFinalizer(ref: ObjectRef): Promise<FinalizerResult> {
       return classified(() => ensureFinalizer(fileSystems, ref));
     },

@@ -7,9 +7,11 @@ import { allCrds } from './crd';
 export const crdDir = path.join(repoRoot, 'config', 'crd');
 const header = '# Generated from src/api/crd.ts by `npm run generate:crds`. Do not edit by hand.\n';
 
-/** The exact text of each generated CRD file. */
+/** The exact text of each generated CRD file, quoted the way prettier (npm run lint/format) leaves YAML. */
 export function renderCrds(): Record<string, string> {
-  return Object.fromEntries(Object.entries(allCrds()).map(([file, crd]) => [file, header + stringify(crd)]));
+  return Object.fromEntries(
+    Object.entries(allCrds()).map(([file, crd]) => [file, header + stringify(crd, { singleQuote: true })]),
+  );
 }
 
 if (require.main === module) {

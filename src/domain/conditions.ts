@@ -50,14 +50,14 @@ export function conditionsFor(view: SyncView): DesiredCondition[] {
           view.reason ?? 'RecoverableError',
           'Unable to determine if desired resource state matches latest observed state',
         ),
-        c(ConditionType.ready, 'False', 'ACK.Recoverable', view.message),
+        c(ConditionType.ready, 'False', 'Recoverable', view.message),
         c(ConditionType.recoverable, 'True', view.reason ?? 'RecoverableError', view.message),
         c(ConditionType.terminal, 'False', 'NoError', ''),
       ];
     case SyncState.terminal:
       return [
         c(ConditionType.synced, 'False', 'Terminal', 'resource is in terminal condition'),
-        c(ConditionType.ready, 'False', 'ACK.Terminal', view.message),
+        c(ConditionType.ready, 'False', 'Terminal', view.message),
         c(ConditionType.recoverable, 'False', 'NoError', ''),
         c(ConditionType.terminal, 'True', view.reason ?? 'TerminalError', view.message),
       ];

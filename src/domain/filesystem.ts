@@ -54,7 +54,7 @@ export function createFileSystemInput(
     input.PerformanceMode = s.performanceMode as CreateFileSystemCommandInput['PerformanceMode'];
   if (s.throughputMode !== undefined)
     input.ThroughputMode = s.throughputMode as CreateFileSystemCommandInput['ThroughputMode'];
-  if (s.provisionedThroughputInMiBps !== undefined) input.ProvisionedThroughputInMibps = s.provisionedThroughputInMiBps;
+  if (s.throughputMode === 'provisioned') input.ProvisionedThroughputInMibps = s.provisionedThroughputInMiBps;
   if (s.encrypted !== undefined) input.Encrypted = s.encrypted;
   if (s.kmsKeyID !== undefined) input.KmsKeyId = s.kmsKeyID;
   if (s.availabilityZoneName !== undefined) input.AvailabilityZoneName = s.availabilityZoneName;

@@ -61,10 +61,9 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
   if (s.throughputMode === 'provisioned' && provisioned === undefined) {
     fail('provisionedThroughputInMiBps', 'is required when throughputMode is "provisioned"');
   }
-  if (provisioned !== undefined) {
-    if (s.throughputMode !== 'provisioned') {
-      fail('provisionedThroughputInMiBps', 'may only be set when throughputMode is "provisioned"');
-    } else if (!(provisioned >= provisionedThroughputRange.min && provisioned <= provisionedThroughputRange.max)) {
+  // Outside provisioned mode the amount is ignored (a merge patch to another mode often leaves it behind).
+  if (provisioned !== undefined && s.throughputMode === 'provisioned') {
+    if (!(provisioned >= provisionedThroughputRange.min && provisioned <= provisionedThroughputRange.max)) {
       fail(
         'provisionedThroughputInMiBps',
         `must be between ${provisionedThroughputRange.min} and ${provisionedThroughputRange.max} MiB/s, not ${provisioned}`,

@@ -42,6 +42,12 @@ const waits = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+/** Pure checks whose answers must be recorded (see validateSpec). */
+const recorded = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+
 /** Newer work arrived (a newer generation or a deletion): abandon the pass and start over. */
 class Superseded extends Error {}
 /** A terminal error was reported: nothing more to do until the spec changes or a resync is requested. */
@@ -200,12 +206,12 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
     const driftCheck = snapshot.generation <= st.handledGeneration;
     st.resyncRequested = false;
     handlingResyncRequest = resyncRequestOf(snapshot);
-    const invalid = validateFileSystemSpec(snapshot.spec);
+    const managed = wf.patched(workflowPatches.fullManagement);
+    const invalid = managed ? await recorded.validateSpec(snapshot.spec) : validateFileSystemSpec(snapshot.spec);
     if (invalid.length > 0) {
       await report({ state: SyncState.terminal, reason: 'InvalidSpec', message: describeFieldErrors(invalid) });
       throw new StoppedTerminal('invalid spec');
     }
-    const managed = wf.patched(workflowPatches.fullManagement);
     const readOnly = managed && snapshot.annotations[annotations.readOnly] === 'true';
     if (!readOnly) {
       const finalizer = await step('adding the finalizer', () => kube.ensureFinalizer(ref));

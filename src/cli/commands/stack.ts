@@ -12,7 +12,7 @@ import {
   stopLeftoverProcesses,
   waitForExit,
   type StackHealth,
-} from '../../../dev/stack/stack';
+} from '../../../dev/stack/state';
 import { ConfigError, parsers, type Setting } from '../../shared/config';
 import { createLogger } from '../../shared/log';
 import { repoRoot, stackDir } from '../../shared/paths';

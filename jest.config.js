@@ -1,10 +1,53 @@
 // @kubernetes/client-node 1.x (and a few of its dependencies) ship only ES modules; jest's
 // CommonJS runtime cannot require them on Node 20, so swc compiles them like our own sources.
-const esmOnlyPackages = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'jsonpath-plus', '@jsep-plugin', 'jsep'];
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const esmOnlyPackages = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'jsonpath-plus',
+  '@jsep-plugin',
+  'jsep',
+];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 
-module.exports = {
+const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+};
+
+// One `npm test` runs three groups; jest runs a project's global setup only when one of its tests runs,
+// so `npx jest test/unit` never waits for the stack.
+module.exports = {
+  projects: [
+    {
+      // Pure logic: no processes, no network.
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // Tests of the stack's own pieces: each starts what it needs in a temporary stack folder on free ports.
+      ...common,
+      displayName: 'stack',
+      testMatch: ['<rootDir>/test/stack/**/*.test.ts'],
+    },
+    {
+      // Everything else runs against the shared local stack (.stack/): reused when it is already
+      // up, otherwise started by the global setup (the first run builds Kubernetes binaries: long)
+      // and stopped again afterwards. Their env: stackEnv() from test/support/stack-env.ts.
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/stack/'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+  // Real servers and processes: generous per-test time.
+  testTimeout: 180_000,
 };

@@ -114,7 +114,7 @@ async function up(config: StackConfig): Promise<number> {
   const offset = fileSize(files.supervisorLog);
   const log = fs.openSync(files.supervisorLog, 'a');
   fs.writeSync(log, `\n--- efs-orchestrator stack up, ${new Date().toISOString()} ---\n`);
-  const args = [cliEntry, 'dev', '--stack-dir', config.stackDir];
+  const args = [cliEntry, 'dev', '--supervisor', '--stack-dir', config.stackDir];
   // Always passed, so that an EFS_STACK_COMPONENTS in the environment cannot narrow what was asked for.
   args.push('--components', config.components.join(','));
   const supervisor = spawn(process.execPath, args, {

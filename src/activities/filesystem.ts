@@ -1,41 +1,20 @@
-import { activityInfo, heartbeat, sleep } from '@temporalio/activity';
 import { type FileSystemSpec, type FileSystemStatus } from '../api/filesystem';
 import { type EfsGateway } from '../aws/efs';
-import { SyncState, type SyncView } from '../domain/conditions';
-import { classifyError, type ClassifiedError } from '../domain/errors';
+import { SyncState } from '../domain/conditions';
 import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../domain/filesystem';
-import { pollDelayMs } from '../domain/polling';
 import { validateFileSystemSpec, type FieldError } from '../domain/validate';
 import { describeOperation, planUpdates } from '../domain/plan';
-import { recordEvent, type ObjectEvent } from '../kube/events';
-import { type KindClient, type ObjectRef } from '../kube/client';
-import { ensureFinalizer, removeFinalizer, type FinalizerResult } from '../kube/finalizers';
-import { writeStatus, type StatusWrite, type StatusWriteResult } from '../kube/status';
+import { type ObjectRef } from '../kube/client';
 import { type Logger } from '../shared/log';
-import { classified, toApplicationFailure } from './failures';
+import { classified } from './failures';
+import { type ObjectClients } from './objects';
+import { notFound, pollUntil, type WaitArgs } from './polling';
 
-export interface ActivityDependencies {
+export interface FileSystemActivityDependencies {
   efs: EfsGateway;
-  fileSystems: KindClient;
+  clientFor: ObjectClients;
   region: string;
   log: Logger;
-}
-
-/** Arguments of the long waits: who to report to while waiting, and how. */
-export interface WaitArgs {
-  ref: ObjectRef;
-  workflowId: string;
-  fileSystemId: string;
-  generation: number;
-  /** The workflow's current status sequence; writes made while waiting use it. */
-  sequence: number;
-}
-
-/** What a heartbeat remembers, so a retry on another worker resumes instead of starting over. */
-interface WaitProgress {
-  startedAt: number;
-  polls: number;
-  lastReported?: string;
 }
 
 export interface SettingsResult {
@@ -48,61 +27,8 @@ export interface CreatedFileSystem {
   status: FileSystemStatus;
 }
 
-export function createActivities(deps: ActivityDependencies) {
-  const { efs, fileSystems, region } = deps;
-
-  /** Sleeps in short slices with heartbeats, so cancellation and worker death are noticed quickly. */
-  async function heartbeatingSleep(ms: number, progress: WaitProgress): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      heartbeat(progress);
-      await sleep(Math.min(5_000, deadline - Date.now()));
-    }
-    heartbeat(progress);
-  }
-
-  /**
-   * Polls until `done` says the observation is final, writing the object's status each time what
-   * it should say changes (not on every poll). Transient errors are shown as ACK.Recoverable and
-   * polling goes on; terminal ones end the activity.
-   */
-  async function pollUntil<T>(
-    args: WaitArgs,
-    observe: () => Promise<T>,
-    viewOf: (observation: T) => { done: boolean; view: SyncView; fields?: FileSystemStatus },
-  ): Promise<T> {
-    const resumed = activityInfo().heartbeatDetails as WaitProgress | undefined;
-    const progress: WaitProgress = resumed ?? { startedAt: Date.now(), polls: 0 };
-    const report = async (key: string, write: Omit<StatusWrite, 'sequence' | 'workflowId'>): Promise<void> => {
-      if (progress.lastReported === key) return;
-      await writeStatus(fileSystems, args.ref, { ...write, sequence: args.sequence, workflowId: args.workflowId });
-      progress.lastReported = key;
-    };
-    for (;;) {
-      let failure: ClassifiedError | undefined;
-      let observation: T | undefined;
-      try {
-        observation = await observe();
-      } catch (err) {
-        failure = classifyError(err);
-        if (failure.class === 'terminal') throw toApplicationFailure(failure);
-      }
-      progress.polls++;
-      if (failure) {
-        const message = `${failure.code}: ${failure.message} (retrying; ${progress.polls} checks so far)`;
-        await classified(() =>
-          report(`error:${failure.code}`, {
-            view: { state: SyncState.recoverable, reason: failure.code, message, generation: args.generation },
-          }),
-        );
-      } else {
-        const { done, view, fields } = viewOf(observation as T);
-        if (done) return observation as T;
-        await classified(() => report(`${view.state}:${view.message}`, { view, fields }));
-      }
-      await heartbeatingSleep(pollDelayMs(progress.polls, Date.now() - progress.startedAt), progress);
-    }
-  }
+export function createFileSystemActivities(deps: FileSystemActivityDependencies) {
+  const { efs, clientFor, region } = deps;
 
   return {
     /**
@@ -111,18 +37,6 @@ export function createActivities(deps: ActivityDependencies) {
      */
     async validateSpec(spec: FileSystemSpec | undefined): Promise<FieldError[]> {
       return validateFileSystemSpec(spec);
-    },
-
-    async ensureFinalizer(ref: ObjectRef): Promise<FinalizerResult> {
-      return classified(() => ensureFinalizer(fileSystems, ref));
-    },
-
-    async removeFinalizer(ref: ObjectRef): Promise<FinalizerResult> {
-      return classified(() => removeFinalizer(fileSystems, ref));
-    },
-
-    async writeStatus(ref: ObjectRef, write: StatusWrite): Promise<StatusWriteResult> {
-      return classified(() => writeStatus(fileSystems, ref, write));
     },
 
     /** Idempotent: the creation token comes from the object's uid, so a retry finds the same file system. */
@@ -144,18 +58,15 @@ export function createActivities(deps: ActivityDependencies) {
 
     async waitUntilAvailable(args: WaitArgs): Promise<FileSystemStatus> {
       const described = await pollUntil(
+        clientFor,
         args,
         async () => {
           const fs = await efs.describeFileSystem(args.fileSystemId);
-          if (!fs)
-            throw Object.assign(new Error(`EFS file system ${args.fileSystemId} no longer exists in AWS`), {
-              name: 'FileSystemNotFound',
-              $fault: 'client',
-            });
+          if (!fs) throw deletedOutside(args.fileSystemId);
           if (fs.LifeCycleState === 'error') {
-            throw Object.assign(
-              new Error(`EFS file system ${args.fileSystemId} is in the "error" state; AWS cannot recover it`),
-              { name: 'FileSystemInErrorState', $fault: 'client' },
+            throw notFound(
+              'FileSystemInErrorState',
+              `EFS file system ${args.fileSystemId} is in the "error" state; AWS cannot recover it`,
             );
           }
           return fs;
@@ -184,12 +95,7 @@ export function createActivities(deps: ActivityDependencies) {
     ): Promise<SettingsResult> {
       return classified(async () => {
         const observed = await efs.observeSettings(fileSystemId);
-        if (!observed) {
-          throw Object.assign(new Error(`EFS file system ${fileSystemId} no longer exists in AWS`), {
-            name: 'FileSystemNotFound',
-            $fault: 'client',
-          });
-        }
+        if (!observed) throw deletedOutside(fileSystemId);
         const applied: string[] = [];
         for (const operation of planUpdates(spec, observed, ownTags(ref))) {
           await efs.apply(fileSystemId, operation);
@@ -206,10 +112,6 @@ export function createActivities(deps: ActivityDependencies) {
         const fs = await efs.describeFileSystem(fileSystemId);
         return fs ? { fileSystemId, status: statusFromDescription(fs, region) } : undefined;
       });
-    },
-
-    async recordEvent(ref: ObjectRef, event: ObjectEvent): Promise<void> {
-      return classified(() => recordEvent(fileSystems.kc, fileSystems.names, ref, event));
     },
 
     /** Asks AWS to delete; a file system with mount targets says which ones block it. */
@@ -229,6 +131,7 @@ export function createActivities(deps: ActivityDependencies) {
 
     async waitUntilDeleted(args: WaitArgs): Promise<void> {
       await pollUntil(
+        clientFor,
         args,
         () => efs.describeFileSystem(args.fileSystemId),
         (fs) => ({
@@ -245,4 +148,13 @@ export function createActivities(deps: ActivityDependencies) {
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/**
+ * A file system that vanished while its object still wants it was deleted outside Kubernetes.
+ * Terminal on purpose: silently creating a second one would hide the data loss.
+ */
+function deletedOutside(fileSystemId: string): Error {
+  return notFound(
+    'FileSystemNotFound',
+    `EFS file system ${fileSystemId} no longer exists in AWS: it was deleted outside Kubernetes. No replacement is created; delete this object, then apply it again to create a new file system`,
+  );
+}

@@ -1,4 +1,6 @@
+import { accessPointNames } from './accesspoint';
 import { fileSystemNames, group, version, type KindNames } from './filesystem';
+import { mountTargetNames } from './mounttarget';
 
 /**
  * The CustomResourceDefinitions, built from code so that the schema, its CEL rules and the
@@ -196,7 +198,135 @@ export function fileSystemCrd(): Schema {
   ]);
 }
 
+const reference = (what: string): Schema =>
+  obj(`Reference to a ${what} object in this cluster.`, {
+    from: obj('The referenced object.', { name: str('Name.'), namespace: str("Namespace (default: this object's).") }),
+  });
+
+/** A create-only object field: compared as a whole, so nested changes are refused too. */
+function immutableObject(field: string, what: string): Schema {
+  return {
+    ...immutable(field, what),
+    message: `spec.${field} is immutable: ${what} is fixed when the resource is created. Create a new object to change it.`,
+  };
+}
+
+export function mountTargetCrd(): Schema {
+  const spec = obj(
+    'Desired state of an EFS mount target. Field names follow the ACK EFS controller.',
+    {
+      fileSystemID: str('The file system (create-only); or use fileSystemRef.', { maxLength: 128 }),
+      fileSystemRef: reference('FileSystem'),
+      subnetID: str('Subnet for the mount target (create-only).', { maxLength: 64 }),
+      subnetRef: reference('Subnet (not supported: use subnetID)'),
+      securityGroups: {
+        type: 'array',
+        description: 'Security group ids (updatable).',
+        maxItems: 100,
+        items: { type: 'string', maxLength: 64 },
+      },
+      securityGroupRefs: {
+        type: 'array',
+        description: 'Not supported: use securityGroups.',
+        items: reference('SecurityGroup'),
+      },
+      ipAddress: str('IPv4 address in the subnet (create-only).', { maxLength: 15 }),
+    },
+    {
+      'x-kubernetes-validations': [
+        immutable('fileSystemID', 'the file system'),
+        immutableObject('fileSystemRef', 'the file system'),
+        immutable('subnetID', 'the subnet'),
+        immutable('ipAddress', 'the IP address'),
+      ],
+    },
+  );
+  const status = obj('Observed state of the mount target, written by the orchestrator only.', {
+    ...statusCommon,
+    mountTargetID: str('The mount target id (fsmt-...).'),
+    fileSystemID: str('The file system it belongs to.'),
+    lifeCycleState: str('creating, available, deleting, deleted or error.'),
+    networkInterfaceID: str('Its network interface.'),
+    vpcID: str('Its VPC.'),
+    availabilityZoneID: str('Availability Zone id.'),
+    availabilityZoneName: str('Availability Zone name.'),
+    ipAddress: str('Its IP address.'),
+    ownerID: str('AWS account that owns it.'),
+  });
+  return definition(mountTargetNames, spec, status, [
+    { name: 'ID', type: 'string', jsonPath: '.status.mountTargetID' },
+    { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
+    { name: 'SUBNETID', type: 'string', jsonPath: '.spec.subnetID' },
+    { name: 'IPADDRESS', type: 'string', jsonPath: '.status.ipAddress' },
+    { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
+    { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+    { name: 'VPCID', type: 'string', jsonPath: '.status.vpcID', priority: 1 },
+    { name: 'AZ', type: 'string', jsonPath: '.status.availabilityZoneName', priority: 1 },
+    { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ]);
+}
+
+export function accessPointCrd(): Schema {
+  const spec = obj(
+    'Desired state of an EFS access point. Field names follow the ACK EFS controller.',
+    {
+      fileSystemID: str('The file system (create-only); or use fileSystemRef.', { maxLength: 128 }),
+      fileSystemRef: reference('FileSystem'),
+      posixUser: obj('The POSIX identity for every request through the access point (create-only).', {
+        uid: int('User id.'),
+        gid: int('Group id.'),
+        secondaryGIDs: {
+          type: 'array',
+          description: 'Secondary group ids.',
+          maxItems: 16,
+          items: { type: 'integer', format: 'int64' },
+        },
+      }),
+      rootDirectory: obj('The directory exposed as the root (create-only).', {
+        path: str('Absolute path.', { maxLength: 100 }),
+        creationInfo: obj('Owner and permissions if the directory must be created.', {
+          ownerUID: int('Owner user id.'),
+          ownerGID: int('Owner group id.'),
+          permissions: str('Octal permissions, e.g. "755".', { maxLength: 4 }),
+        }),
+      }),
+      tags: tagsSchema,
+    },
+    {
+      'x-kubernetes-validations': [
+        immutable('fileSystemID', 'the file system'),
+        immutableObject('fileSystemRef', 'the file system'),
+        immutableObject('posixUser', 'the POSIX user'),
+        immutableObject('rootDirectory', 'the root directory'),
+      ],
+    },
+  );
+  const status = obj('Observed state of the access point, written by the orchestrator only.', {
+    ...statusCommon,
+    accessPointID: str('The access point id (fsap-...).'),
+    accessPointARN: str('Its ARN.'),
+    fileSystemID: str('The file system it belongs to.'),
+    lifeCycleState: str('creating, available, deleting, deleted or error.'),
+    name: str('The Name tag.'),
+    ownerID: str('AWS account that owns it.'),
+  });
+  return definition(accessPointNames, spec, status, [
+    { name: 'ID', type: 'string', jsonPath: '.status.accessPointID' },
+    { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
+    { name: 'ROOTDIRECTORY', type: 'string', jsonPath: '.spec.rootDirectory.path' },
+    { name: 'POSIXUSERUID', type: 'integer', jsonPath: '.spec.posixUser.uid', priority: 1 },
+    { name: 'POSIXUSERGID', type: 'integer', jsonPath: '.spec.posixUser.gid', priority: 1 },
+    { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
+    { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+    { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ]);
+}
+
 /** Every CRD this project ships, keyed by the file name under config/crd. */
 export function allCrds(): Record<string, Schema> {
-  return { [`${group}_${fileSystemNames.plural}.yaml`]: fileSystemCrd() };
+  return {
+    [`${group}_${fileSystemNames.plural}.yaml`]: fileSystemCrd(),
+    [`${group}_${mountTargetNames.plural}.yaml`]: mountTargetCrd(),
+    [`${group}_${accessPointNames.plural}.yaml`]: accessPointCrd(),
+  };
 }

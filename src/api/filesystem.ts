@@ -3,6 +3,11 @@
  * names as the ACK EFS controller, so ACK manifests apply unchanged. Status is ACK's plus
  * observedGeneration, the workflow id and the guard fields this controller needs.
  */
+import { type KubeObject } from './object';
+import { type CommonStatus } from './status';
+
+export type { ObjectMeta } from './object';
+
 export const group = 'efs.services.k8s.aws';
 export const version = 'v1alpha1';
 export const apiVersion = `${group}/${version}`;
@@ -66,13 +71,11 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-export interface FileSystemStatus {
+export type FileSystemStatus = CommonStatus & {
   ackResourceMetadata?: { arn?: string; ownerAccountID?: string; region?: string };
-  conditions?: Condition[];
   availabilityZoneID?: string;
   creationTime?: string;
   fileSystemID?: string;
-  lifeCycleState?: string;
   name?: string;
   numberOfMountTargets?: number;
   ownerID?: string;
@@ -83,34 +86,9 @@ export interface FileSystemStatus {
     valueInIA?: number;
     valueInStandard?: number;
   };
-  observedGeneration?: number;
-  workflowID?: string;
-  /** The value of the resync-request annotation the workflow last acted on. */
-  resyncRequestHandled?: string;
-  /** Increases with every status write of the workflow; a write carrying a lower number is stale and dropped. */
-  statusSequence?: number;
-}
+};
 
-export interface ObjectMeta {
-  name: string;
-  namespace: string;
-  uid: string;
-  generation?: number;
-  resourceVersion?: string;
-  annotations?: Record<string, string>;
-  labels?: Record<string, string>;
-  finalizers?: string[];
-  deletionTimestamp?: string;
-  creationTimestamp?: string;
-}
-
-export interface FileSystemObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  spec?: FileSystemSpec;
-  status?: FileSystemStatus;
-}
+export type FileSystemObject = KubeObject<FileSystemSpec, FileSystemStatus>;
 
 /** Condition types, as ACK names them, plus Kubernetes' conventional Ready. */
 export const ConditionType = {

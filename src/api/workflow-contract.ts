@@ -39,7 +39,10 @@ export interface FileSystemWorkflowInput {
 }
 
 export interface CarriedState {
+  /** The file system the object is (or belongs to). */
   fileSystemId?: string;
+  /** For mount targets and access points: their own AWS id. */
+  resourceId?: string;
   handledGeneration: number;
   statusSequence: number;
   latest?: ObjectSnapshot;
@@ -52,6 +55,7 @@ export interface CarriedState {
 export interface WorkflowState {
   ref: ObjectRef;
   fileSystemId?: string;
+  resourceId?: string;
   lifeCycleState?: string;
   syncState: string;
   message: string;

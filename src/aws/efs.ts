@@ -1,5 +1,12 @@
 import {
+  CreateAccessPointCommand,
   CreateFileSystemCommand,
+  CreateMountTargetCommand,
+  DeleteAccessPointCommand,
+  DeleteMountTargetCommand,
+  DescribeAccessPointsCommand,
+  DescribeMountTargetSecurityGroupsCommand,
+  ModifyMountTargetSecurityGroupsCommand,
   DeleteFileSystemCommand,
   DeleteFileSystemPolicyCommand,
   DescribeBackupPolicyCommand,
@@ -8,6 +15,7 @@ import {
   DescribeLifecycleConfigurationCommand,
   DescribeMountTargetsCommand,
   EFSClient,
+  ListTagsForResourceCommand,
   PutBackupPolicyCommand,
   PutFileSystemPolicyCommand,
   PutLifecycleConfigurationCommand,
@@ -15,10 +23,15 @@ import {
   UntagResourceCommand,
   UpdateFileSystemCommand,
   UpdateFileSystemProtectionCommand,
+  type AccessPointDescription,
+  type CreateAccessPointCommandInput,
   type CreateFileSystemCommandInput,
+  type CreateMountTargetCommandInput,
   type FileSystemDescription,
+  type MountTargetDescription,
 } from '@aws-sdk/client-efs';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
+import { instrumentEfsClient } from '../metrics/efs';
 
 export interface EfsClientOptions {
   region: string;
@@ -31,16 +44,19 @@ export interface EfsClientOptions {
  * activities' retry policies, not a second time inside the SDK.
  */
 export function createEfsClient(options: EfsClientOptions): EFSClient {
-  return new EFSClient({
+  const client = new EFSClient({
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 1,
     // Bounded below the activities' start-to-close timeout, so a hung call fails as retryable in time.
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
+  instrumentEfsClient(client);
+  return client;
 }
 
-const isNotFound = (err: unknown): boolean => (err as { name?: unknown }).name === 'FileSystemNotFound';
+const notFoundNames = new Set(['FileSystemNotFound', 'MountTargetNotFound', 'AccessPointNotFound']);
+const isNotFound = (err: unknown): boolean => notFoundNames.has(String((err as { name?: unknown }).name));
 
 /**
  * The EFS calls the orchestrator makes. Concurrent describes of the same file system share one
@@ -173,5 +189,112 @@ export class EfsGateway {
   async mountTargetIds(fileSystemId: string): Promise<string[]> {
     const out = await this.client.send(new DescribeMountTargetsCommand({ FileSystemId: fileSystemId }));
     return (out.MountTargets ?? []).map((mt) => mt.MountTargetId ?? '?');
+  }
+
+  /**
+   * A file system has at most one mount target per subnet's Availability Zone: an existing one in
+   * the same subnet is the one an earlier attempt created.
+   */
+  async createMountTarget(input: CreateMountTargetCommandInput): Promise<MountTargetDescription> {
+    const existing = (await this.mountTargets(input.FileSystemId ?? '')).find((mt) => mt.SubnetId === input.SubnetId);
+    if (existing) return existing;
+    return this.client.send(new CreateMountTargetCommand(input));
+  }
+
+  async mountTargets(fileSystemId: string): Promise<MountTargetDescription[]> {
+    const found: MountTargetDescription[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await this.client.send(
+        new DescribeMountTargetsCommand({ FileSystemId: fileSystemId, Marker: marker }),
+      );
+      found.push(...(out.MountTargets ?? []));
+      marker = out.NextMarker;
+    } while (marker);
+    return found;
+  }
+
+  async describeMountTarget(mountTargetId: string): Promise<MountTargetDescription | undefined> {
+    try {
+      return (await this.client.send(new DescribeMountTargetsCommand({ MountTargetId: mountTargetId })))
+        .MountTargets?.[0];
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async mountTargetSecurityGroups(mountTargetId: string): Promise<string[]> {
+    return (
+      (await this.client.send(new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mountTargetId })))
+        .SecurityGroups ?? []
+    );
+  }
+
+  async setMountTargetSecurityGroups(mountTargetId: string, securityGroups: string[]): Promise<void> {
+    await this.client.send(
+      new ModifyMountTargetSecurityGroupsCommand({ MountTargetId: mountTargetId, SecurityGroups: securityGroups }),
+    );
+  }
+
+  async deleteMountTarget(mountTargetId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteMountTargetCommand({ MountTargetId: mountTargetId }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** Idempotent by its ClientToken; an access point already made with the token is found and returned. */
+  async createAccessPoint(input: CreateAccessPointCommandInput): Promise<AccessPointDescription> {
+    const existing = (await this.accessPoints(input.FileSystemId ?? '')).find(
+      (ap) => ap.ClientToken === input.ClientToken,
+    );
+    if (existing) return existing;
+    return this.client.send(new CreateAccessPointCommand(input));
+  }
+
+  async accessPoints(fileSystemId: string): Promise<AccessPointDescription[]> {
+    const found: AccessPointDescription[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new DescribeAccessPointsCommand({ FileSystemId: fileSystemId, NextToken: token }),
+      );
+      found.push(...(out.AccessPoints ?? []));
+      token = out.NextToken;
+    } while (token);
+    return found;
+  }
+
+  async describeAccessPoint(accessPointId: string): Promise<AccessPointDescription | undefined> {
+    try {
+      return (await this.client.send(new DescribeAccessPointsCommand({ AccessPointId: accessPointId })))
+        .AccessPoints?.[0];
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async deleteAccessPoint(accessPointId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteAccessPointCommand({ AccessPointId: accessPointId }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async tags(resourceId: string): Promise<{ Key: string; Value: string }[]> {
+    const out = await this.client.send(new ListTagsForResourceCommand({ ResourceId: resourceId }));
+    return (out.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+  }
+
+  async tagResource(resourceId: string, tags: { Key: string; Value: string }[]): Promise<void> {
+    await this.client.send(new TagResourceCommand({ ResourceId: resourceId, Tags: tags }));
+  }
+
+  async untagResource(resourceId: string, keys: string[]): Promise<void> {
+    await this.client.send(new UntagResourceCommand({ ResourceId: resourceId, TagKeys: keys }));
   }
 }

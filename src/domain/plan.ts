@@ -42,13 +42,7 @@ export function planUpdates(
   const fs = observed.fileSystem;
 
   if (s.tags !== undefined) {
-    const desired = new Map<string, string>();
-    for (const t of s.tags) if (t.key && !t.key.startsWith(ownTagPrefix)) desired.set(t.key, t.value ?? '');
-    for (const t of ownTags) desired.set(t.Key ?? '', t.Value ?? '');
-    const current = new Map((fs.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-    const toSet = [...desired].filter(([k, v]) => current.get(k) !== v).map(([Key, Value]) => ({ Key, Value }));
-    // AWS's own tags (aws:*) are never ours to remove.
-    const toRemove = [...current.keys()].filter((k) => !desired.has(k) && !k.toLowerCase().startsWith('aws:'));
+    const { toSet, toRemove } = tagChanges(s.tags, fs.Tags ?? [], ownTags);
     if (toSet.length > 0) plan.push({ op: 'TagResource', tags: toSet });
     if (toRemove.length > 0) plan.push({ op: 'UntagResource', keys: toRemove });
   }
@@ -89,6 +83,24 @@ export function planUpdates(
     }
   }
   return plan;
+}
+
+/**
+ * The minimal tag calls: set what is missing or different, remove what the spec no longer has.
+ * The orchestrator's own tags are always kept, and AWS's own (aws:*) are never ours to remove.
+ */
+export function tagChanges(
+  specTags: { key?: string; value?: string }[],
+  current: AwsTag[],
+  ownTags: AwsTag[],
+): { toSet: { Key: string; Value: string }[]; toRemove: string[] } {
+  const desired = new Map<string, string>();
+  for (const t of specTags) if (t.key && !t.key.startsWith(ownTagPrefix)) desired.set(t.key, t.value ?? '');
+  for (const t of ownTags) desired.set(t.Key ?? '', t.Value ?? '');
+  const observed = new Map(current.map((t) => [t.Key ?? '', t.Value ?? '']));
+  const toSet = [...desired].filter(([k, v]) => observed.get(k) !== v).map(([Key, Value]) => ({ Key, Value }));
+  const toRemove = [...observed.keys()].filter((k) => !desired.has(k) && !k.toLowerCase().startsWith('aws:'));
+  return { toSet, toRemove };
 }
 
 /** ENABLING and DISABLING are on their way: count them as where they are going. */

@@ -142,7 +142,7 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
   return errors;
 }
 
-function validateTags(tags: { key?: string; value?: string }[]): FieldError[] {
+export function validateTags(tags: { key?: string; value?: string }[]): FieldError[] {
   const errors: FieldError[] = [];
   if (tags.length > maxTags) {
     errors.push({

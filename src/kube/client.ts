@@ -1,5 +1,6 @@
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { group, version, type FileSystemObject, type KindNames } from '../api/filesystem';
+import { group, version, type KindNames } from '../api/filesystem';
+import { type KubeObject } from '../api/object';
 
 /**
  * The orchestrator's view of the Kubernetes API: typed reads and merge patches of its own
@@ -20,7 +21,7 @@ export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
 
 export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-export class KindClient {
+export class KindClient<T extends KubeObject = KubeObject> {
   readonly api: CustomObjectsApi;
 
   constructor(
@@ -35,12 +36,12 @@ export class KindClient {
   }
 
   /** The object, or undefined when it is gone or a newer incarnation (another uid) has taken its name. */
-  async get(ref: ObjectRef): Promise<FileSystemObject | undefined> {
+  async get(ref: ObjectRef): Promise<T | undefined> {
     try {
       const obj = (await this.api.getNamespacedCustomObject({
         ...this.coordinates(ref.namespace),
         name: ref.name,
-      })) as FileSystemObject;
+      })) as T;
       return obj.metadata.uid === ref.uid ? obj : undefined;
     } catch (err) {
       if ((err as { code?: unknown }).code === 404) return undefined;
@@ -48,20 +49,17 @@ export class KindClient {
     }
   }
 
-  async list(
-    namespace?: string,
-    labelSelector?: string,
-  ): Promise<{ items: FileSystemObject[]; resourceVersion: string }> {
+  async list(namespace?: string, labelSelector?: string): Promise<{ items: T[]; resourceVersion: string }> {
     const body = (
       namespace
         ? await this.api.listNamespacedCustomObject({ ...this.coordinates(namespace), labelSelector })
         : await this.api.listCustomObjectForAllNamespaces({ group, version, plural: this.names.plural, labelSelector })
-    ) as { items: FileSystemObject[]; metadata: { resourceVersion: string } };
+    ) as { items: T[]; metadata: { resourceVersion: string } };
     return { items: body.items, resourceVersion: body.metadata.resourceVersion };
   }
 
   /** Merge patch of metadata (finalizers), guarded by resourceVersion: a concurrent change gives 409. */
-  async patchMetadata(obj: FileSystemObject, metadata: Record<string, unknown>): Promise<FileSystemObject> {
+  async patchMetadata(obj: T, metadata: Record<string, unknown>): Promise<T> {
     return (await this.api.patchNamespacedCustomObject(
       {
         ...this.coordinates(obj.metadata.namespace),
@@ -69,11 +67,11 @@ export class KindClient {
         body: { metadata: { ...metadata, resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid } },
       },
       mergePatch,
-    )) as FileSystemObject;
+    )) as T;
   }
 
   /** Merge patch of the status subresource, guarded by resourceVersion. */
-  async patchStatus(obj: FileSystemObject, status: Record<string, unknown>): Promise<FileSystemObject> {
+  async patchStatus(obj: T, status: Record<string, unknown>): Promise<T> {
     return (await this.api.patchNamespacedCustomObjectStatus(
       {
         ...this.coordinates(obj.metadata.namespace),
@@ -81,6 +79,6 @@ export class KindClient {
         body: { metadata: { resourceVersion: obj.metadata.resourceVersion, uid: obj.metadata.uid }, status },
       },
       mergePatch,
-    )) as FileSystemObject;
+    )) as T;
   }
 }

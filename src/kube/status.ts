@@ -1,4 +1,5 @@
-import { type FileSystemObject, type FileSystemStatus } from '../api/filesystem';
+import { type KubeObject } from '../api/object';
+import { type StatusFields } from '../api/status';
 import { conditionsFor, mergeConditions, type SyncView } from '../domain/conditions';
 import { type KindClient, type ObjectRef } from './client';
 
@@ -8,7 +9,7 @@ export interface StatusWrite {
   sequence: number;
   workflowId: string;
   view: SyncView;
-  fields?: FileSystemStatus;
+  fields?: StatusFields;
 }
 
 export type StatusWriteResult = 'written' | 'unchanged' | 'stale' | 'gone';
@@ -50,15 +51,11 @@ export async function writeStatus(
 }
 
 /** The status to write, or why there is nothing to write. Pure. */
-export function nextStatus(
-  current: FileSystemObject,
-  write: StatusWrite,
-  now: string,
-): FileSystemStatus | 'stale' | 'unchanged' {
-  const status = current.status ?? {};
+export function nextStatus(current: KubeObject, write: StatusWrite, now: string): StatusFields | 'stale' | 'unchanged' {
+  const status: StatusFields = current.status ?? {};
   if ((status.statusSequence ?? -1) > write.sequence) return 'stale';
   const { conditions, changed: conditionsChanged } = mergeConditions(status.conditions, conditionsFor(write.view), now);
-  const next: FileSystemStatus = {
+  const next: StatusFields = {
     ...status,
     ...write.fields,
     conditions,
@@ -68,9 +65,7 @@ export function nextStatus(
   };
   const fieldsChanged = Object.entries(next).some(
     ([key, value]) =>
-      key !== 'conditions' &&
-      key !== 'statusSequence' &&
-      canonicalJson(value) !== canonicalJson(status[key as keyof FileSystemStatus]),
+      key !== 'conditions' && key !== 'statusSequence' && canonicalJson(value) !== canonicalJson(status[key]),
   );
   return conditionsChanged || fieldsChanged ? next : 'unchanged';
 }

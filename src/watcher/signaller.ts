@@ -1,5 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { fileSystemNames, type FileSystemObject } from '../api/filesystem';
+import { kindInfo } from '../api/kinds';
+import { type KubeObject } from '../api/object';
 import { searchAttributes } from '../api/search-attributes';
 import {
   objectChangedSignal,
@@ -8,7 +9,6 @@ import {
   type ObjectSnapshot,
   type WorkflowOptions,
 } from '../api/workflow-contract';
-import { fileSystemWorkflow } from '../workflows/filesystem';
 
 /** Translates what the watcher sees into workflow signals; never calls AWS, never writes status. */
 export interface SignallerOptions {
@@ -17,14 +17,14 @@ export interface SignallerOptions {
   workflowOptions: WorkflowOptions;
 }
 
-export function refOf(obj: FileSystemObject): ObjectRef {
+export function refOf(obj: KubeObject): ObjectRef {
   return { namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid };
 }
 
-export function snapshotOf(obj: FileSystemObject): ObjectSnapshot {
+export function snapshotOf(obj: KubeObject): ObjectSnapshot {
   return {
     generation: obj.metadata.generation ?? 1,
-    spec: obj.spec,
+    spec: obj.spec as ObjectSnapshot['spec'],
     annotations: obj.metadata.annotations ?? {},
     deletionRequested: obj.metadata.deletionTimestamp !== undefined,
   };
@@ -34,16 +34,16 @@ export function snapshotOf(obj: FileSystemObject): ObjectSnapshot {
  * What makes a change worth a signal: spec (generation), annotations and deletion. Status writes
  * (our own) and resourceVersion bumps are not.
  */
-export function fingerprintOf(obj: FileSystemObject): string {
+export function fingerprintOf(obj: KubeObject): string {
   const s = snapshotOf(obj);
   return JSON.stringify([s.generation, s.annotations, s.deletionRequested]);
 }
 
 /** Starts the object's workflow if it is not running, and hands it the latest snapshot. */
-export async function signalObject(options: SignallerOptions, obj: FileSystemObject): Promise<string> {
+export async function signalObject(options: SignallerOptions, kind: string, obj: KubeObject): Promise<string> {
   const ref = refOf(obj);
-  const workflowId = workflowIdFor(fileSystemNames.kind, ref);
-  await options.client.workflow.signalWithStart(fileSystemWorkflow, {
+  const workflowId = workflowIdFor(kind, ref);
+  await options.client.workflow.signalWithStart(kindInfo(kind).workflowType, {
     workflowId,
     taskQueue: options.taskQueue,
     args: [{ ref, options: options.workflowOptions }],
@@ -52,10 +52,10 @@ export async function signalObject(options: SignallerOptions, obj: FileSystemObj
     typedSearchAttributes: [
       { key: searchAttributes.namespace, value: ref.namespace },
       { key: searchAttributes.name, value: ref.name },
-      { key: searchAttributes.kind, value: fileSystemNames.kind },
+      { key: searchAttributes.kind, value: kind },
     ],
-    staticSummary: `FileSystem ${ref.namespace}/${ref.name}`,
-    staticDetails: `Kubernetes object \`${ref.namespace}/${ref.name}\` (uid ${ref.uid}) of kind FileSystem (efs.services.k8s.aws/v1alpha1).`,
+    staticSummary: `${kind} ${ref.namespace}/${ref.name}`,
+    staticDetails: `Kubernetes object \`${ref.namespace}/${ref.name}\` (uid ${ref.uid}) of kind ${kind} (efs.services.k8s.aws/v1alpha1).`,
   });
   return workflowId;
 }
@@ -64,8 +64,8 @@ export async function signalObject(options: SignallerOptions, obj: FileSystemObj
  * An object that is gone for good: tell a still-running workflow, but never start one just to
  * learn that the object no longer exists.
  */
-export async function signalDeleted(options: SignallerOptions, obj: FileSystemObject): Promise<void> {
-  const handle = options.client.workflow.getHandle(workflowIdFor(fileSystemNames.kind, refOf(obj)));
+export async function signalDeleted(options: SignallerOptions, kind: string, obj: KubeObject): Promise<void> {
+  const handle = options.client.workflow.getHandle(workflowIdFor(kind, refOf(obj)));
   try {
     await handle.signal(objectChangedSignal, { ...snapshotOf(obj), deletionRequested: true });
   } catch (err) {

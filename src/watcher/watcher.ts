@@ -1,11 +1,16 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { fileSystemNames, group, version, type FileSystemObject } from '../api/filesystem';
+import { group, version } from '../api/filesystem';
+import { kindInfo, kinds } from '../api/kinds';
+import { type KubeObject } from '../api/object';
 import { KindClient } from '../kube/client';
+import { syncStateOf } from '../metrics/sync-state';
 import { type Logger } from '../shared/log';
 import { fingerprintOf, signalDeleted, signalObject, type SignallerOptions } from './signaller';
 
 export interface WatcherOptions extends SignallerOptions {
   kc: KubeConfig;
+  /** The kind watched, e.g. FileSystem. */
+  kind: string;
   log: Logger;
   /** Kubernetes namespace to watch; empty for all. */
   namespace: string;
@@ -23,21 +28,23 @@ const maxBackoffMs = 30_000;
  * relist after a capped, jittered backoff. A signal that fails (Temporal unavailable) is retried
  * until it succeeds, so no change is dropped.
  */
-export class FileSystemWatcher {
+export class ObjectWatcher {
   private readonly objects: KindClient;
   /** Last signalled fingerprint per uid: repeated or status-only events cost nothing. */
   private readonly signalled = new Map<string, string>();
   /** Objects whose signal failed, by uid; retried on a timer. */
-  private readonly retrying = new Map<string, { obj: FileSystemObject; kind: 'sync' | 'deleted' }>();
+  private readonly retrying = new Map<string, { obj: KubeObject; kind: 'sync' | 'deleted' }>();
   private readonly chains = new Map<string, Promise<void>>();
   private abortWatch?: AbortController;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
   private wake?: () => void;
   readonly stats = { lists: 0, watchEvents: 0, restarts: 0, signals: 0, signalFailures: 0 };
+  /** Sync state of each listed or watched object, by uid, as its conditions say (for metrics). */
+  private readonly syncStates = new Map<string, string>();
 
   constructor(private readonly options: WatcherOptions) {
-    this.objects = new KindClient(options.kc, fileSystemNames);
+    this.objects = new KindClient(options.kc, kindInfo(options.kind).names);
   }
 
   /** Runs until stop(). */
@@ -60,6 +67,17 @@ export class FileSystemWatcher {
       }
     }
     await Promise.all(this.chains.values());
+  }
+
+  get kind(): string {
+    return this.options.kind;
+  }
+
+  /** How many of the watched objects are in each sync state. */
+  objectsBySyncState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const state of this.syncStates.values()) counts[state] = (counts[state] ?? 0) + 1;
+    return counts;
   }
 
   stop(): void {
@@ -85,6 +103,8 @@ export class FileSystemWatcher {
     this.stats.lists++;
     const present = new Set(items.map((o) => o.metadata.uid));
     for (const uid of this.signalled.keys()) if (!present.has(uid)) this.signalled.delete(uid);
+    this.syncStates.clear();
+    for (const obj of items) this.syncStates.set(obj.metadata.uid, syncStateOf(obj));
     for (const obj of items) this.enqueue(obj, 'sync');
     this.options.log.debug('listed objects', { count: items.length, resourceVersion });
     await this.watchFrom(resourceVersion);
@@ -94,8 +114,8 @@ export class FileSystemWatcher {
   private async watchFrom(resourceVersion: string): Promise<void> {
     const { namespace, labelSelector, relistIntervalSeconds } = this.options;
     const path = namespace
-      ? `/apis/${group}/${version}/namespaces/${namespace}/${fileSystemNames.plural}`
-      : `/apis/${group}/${version}/${fileSystemNames.plural}`;
+      ? `/apis/${group}/${version}/namespaces/${namespace}/${kindInfo(this.options.kind).names.plural}`
+      : `/apis/${group}/${version}/${kindInfo(this.options.kind).names.plural}`;
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const finish = (err?: unknown): void => {
@@ -120,12 +140,17 @@ export class FileSystemWatcher {
             timeoutSeconds: Math.max(1, Math.round(relistIntervalSeconds)),
             ...(labelSelector ? { labelSelector } : {}),
           },
-          (phase: string, obj: FileSystemObject & { code?: number; message?: string }) => {
+          (phase: string, obj: KubeObject & { code?: number; message?: string }) => {
             this.stats.watchEvents++;
-            if (phase === 'ADDED' || phase === 'MODIFIED') this.enqueue(obj, 'sync');
-            else if (phase === 'DELETED') this.enqueue(obj, 'deleted');
-            else if (phase === 'ERROR')
+            if (phase === 'ADDED' || phase === 'MODIFIED') {
+              this.syncStates.set(obj.metadata.uid, syncStateOf(obj));
+              this.enqueue(obj, 'sync');
+            } else if (phase === 'DELETED') {
+              this.syncStates.delete(obj.metadata.uid);
+              this.enqueue(obj, 'deleted');
+            } else if (phase === 'ERROR') {
               finish(new Error(`watch error ${obj.code ?? ''}: ${obj.message ?? 'unknown'} (relisting)`));
+            }
           },
           (err: unknown) => finish(err ?? undefined),
         )
@@ -137,7 +162,7 @@ export class FileSystemWatcher {
   }
 
   /** Events of one object are handled in order; different objects in parallel. */
-  private enqueue(obj: FileSystemObject, kind: 'sync' | 'deleted'): void {
+  private enqueue(obj: KubeObject, kind: 'sync' | 'deleted'): void {
     const uid = obj.metadata.uid;
     const previous = this.chains.get(uid) ?? Promise.resolve();
     const next = previous.then(() => this.deliver(obj, kind));
@@ -147,13 +172,13 @@ export class FileSystemWatcher {
     });
   }
 
-  private async deliver(obj: FileSystemObject, kind: 'sync' | 'deleted'): Promise<void> {
+  private async deliver(obj: KubeObject, kind: 'sync' | 'deleted'): Promise<void> {
     const uid = obj.metadata.uid;
     const fingerprint = kind === 'deleted' ? 'deleted' : fingerprintOf(obj);
     if (this.signalled.get(uid) === fingerprint) return;
     try {
-      if (kind === 'deleted') await signalDeleted(this.options, obj);
-      else await signalObject(this.options, obj);
+      if (kind === 'deleted') await signalDeleted(this.options, this.options.kind, obj);
+      else await signalObject(this.options, this.options.kind, obj);
       this.stats.signals++;
       this.retrying.delete(uid);
       if (kind === 'deleted') this.signalled.delete(uid);
@@ -184,4 +209,9 @@ export class FileSystemWatcher {
       for (const { obj, kind } of this.retrying.values()) this.enqueue(obj, kind);
     }, 2_000);
   }
+}
+
+/** One watcher per managed kind (FileSystem, MountTarget, AccessPoint), sharing one Temporal client. */
+export function watchersForAllKinds(options: Omit<WatcherOptions, 'kind'>): ObjectWatcher[] {
+  return Object.keys(kinds).map((kind) => new ObjectWatcher({ ...options, kind, log: options.log.child({ kind }) }));
 }

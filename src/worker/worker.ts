@@ -1,18 +1,23 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/filesystem';
-import { fileSystemNames } from '../api/filesystem';
+import { createActivities } from '../activities';
 import { createEfsClient, EfsGateway } from '../aws/efs';
-import { KindClient, loadKubeConfig } from '../kube/client';
+import { loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
+import {
+  describeTemporalConnection,
+  temporalConnectionOptions,
+  type TemporalConnectionConfig,
+} from '../temporal/connection';
 import { installTemporalRuntime } from './runtime';
 
-export interface WorkerConfig {
-  temporalAddress: string;
+export interface WorkerConfig extends TemporalConnectionConfig {
   temporalNamespace: string;
   taskQueue: string;
   kubeconfig: string;
   region: string;
   efsEndpoint: string;
+  /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
+  temporalMetricsBind?: string;
 }
 
 /** A Temporal worker that runs the workflows and their activities. */
@@ -20,16 +25,13 @@ export async function createOrchestratorWorker(
   config: WorkerConfig,
   log: Logger,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  installTemporalRuntime(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO');
+  installTemporalRuntime(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO', {
+    prometheusBindAddress: config.temporalMetricsBind,
+  });
   const kc = loadKubeConfig(config.kubeconfig || undefined);
   const efs = new EfsGateway(createEfsClient({ region: config.region, endpoint: config.efsEndpoint || undefined }));
-  const activities = createActivities({
-    efs,
-    fileSystems: new KindClient(kc, fileSystemNames),
-    region: config.region,
-    log,
-  });
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const activities = createActivities({ efs, kc, region: config.region, log });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
@@ -39,8 +41,8 @@ export async function createOrchestratorWorker(
   });
   log.info('worker ready', {
     taskQueue: config.taskQueue,
-    temporalAddress: config.temporalAddress,
     namespace: config.temporalNamespace,
+    ...describeTemporalConnection(config),
   });
   return { worker, connection };
 }

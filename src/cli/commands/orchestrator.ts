@@ -1,38 +1,65 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { defineCommand } from '../command';
 import { loadKubeConfig } from '../../kube/client';
 import { createLogger } from '../../shared/log';
+import { connectTemporalClient } from '../../temporal/connection';
 import { type ConfigOf } from '../../shared/config';
-import { FileSystemWatcher } from '../../watcher/watcher';
+import { orchestratorMetrics } from '../../metrics/registry';
+import { serveMetrics, type MetricsServer } from '../../metrics/server';
+import { metricsSettings, temporalMetricsSettings } from '../../metrics/settings';
+import { leaderElectionSettings, runLeaderElected, type LeaderWork } from '../../watcher/leader';
+import { watchersForAllKinds } from '../../watcher/watcher';
 import { createOrchestratorWorker } from '../../worker/worker';
 import { awsSettings, kubeSettings, temporalSettings, watcherSettings } from '../settings';
 
 /** `worker`, `watcher` and `run` (both in one process): the orchestrator itself. */
-const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings };
-const allSettings = { ...workerSettings, ...watcherSettings };
+const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings, ...metricsSettings };
+const watchSettings = { ...workerSettings, ...watcherSettings, ...leaderElectionSettings };
+const allSettings = { ...watchSettings, ...temporalMetricsSettings };
 
+/** Runs the watchers only while this process holds the Lease (or always, with --leader-elect=false). */
 async function startWatcher(
-  config: ConfigOf<typeof allSettings>,
-): Promise<{ watcher: FileSystemWatcher; done: Promise<void>; close: () => Promise<void> }> {
+  config: ConfigOf<typeof watchSettings>,
+): Promise<{ stop: () => void; done: Promise<void>; close: () => Promise<void> }> {
   const log = createLogger('watcher');
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await connectTemporalClient(config);
   const client = new Client({ connection, namespace: config.temporalNamespace });
-  const watcher = new FileSystemWatcher({
-    kc: loadKubeConfig(config.kubeconfig || undefined),
-    client,
-    log,
-    taskQueue: config.taskQueue,
-    namespace: config.watchNamespace,
-    labelSelector: config.labelSelector,
-    relistIntervalSeconds: config.relistIntervalSeconds,
-    workflowOptions: { resyncIntervalSeconds: config.resyncIntervalSeconds },
-  });
+  const kc = loadKubeConfig(config.kubeconfig || undefined);
+  const watch: LeaderWork = async (lost) => {
+    const watchers = watchersForAllKinds({
+      kc,
+      client,
+      log,
+      taskQueue: config.taskQueue,
+      namespace: config.watchNamespace,
+      labelSelector: config.labelSelector,
+      relistIntervalSeconds: config.relistIntervalSeconds,
+      workflowOptions: { resyncIntervalSeconds: config.resyncIntervalSeconds },
+    });
+    const stop = (): void => watchers.forEach((w) => w.stop());
+    lost.addEventListener('abort', stop);
+    watchers.forEach((w) => orchestratorMetrics.watchers.attach(w));
+    try {
+      await Promise.all(watchers.map((w) => w.run()));
+    } finally {
+      lost.removeEventListener('abort', stop);
+      watchers.forEach((w) => orchestratorMetrics.watchers.detach(w));
+    }
+  };
+  const shutdown = new AbortController();
+  const done = runLeaderElected(config, kc, log, watch, shutdown.signal, (leading, lease) =>
+    orchestratorMetrics.leader.set({ lease }, leading ? 1 : 0),
+  );
   log.info('watcher started', {
     namespace: config.watchNamespace || '(all)',
     labelSelector: config.labelSelector,
     taskQueue: config.taskQueue,
   });
-  return { watcher, done: watcher.run(), close: () => connection.close() };
+  return { stop: () => shutdown.abort(), done, close: () => connection.close() };
+}
+
+function startMetrics(config: ConfigOf<typeof metricsSettings>, component: string): Promise<MetricsServer | undefined> {
+  return serveMetrics({ host: config.metricsHost, port: config.metricsPort, log: createLogger(component) });
 }
 
 function onShutdown(stop: () => void): void {
@@ -42,13 +69,14 @@ function onShutdown(stop: () => void): void {
 export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'Run the Temporal worker (workflows and activities)',
-  settings: workerSettings,
+  settings: { ...workerSettings, ...temporalMetricsSettings },
   async run(config) {
     const log = createLogger('worker');
     const { worker, connection } = await createOrchestratorWorker(config, log);
+    const metrics = await startMetrics(config, 'worker');
     // The Temporal runtime shuts the worker down on SIGINT/SIGTERM by itself.
     await worker.run();
-    await connection.close();
+    await Promise.all([connection.close(), metrics?.close()]);
     return 0;
   },
 });
@@ -56,12 +84,13 @@ export const workerCommand = defineCommand({
 export const watcherCommand = defineCommand({
   name: 'watcher',
   summary: 'Watch FileSystem objects and keep one workflow per object informed',
-  settings: allSettings,
+  settings: watchSettings,
   async run(config) {
-    const { watcher, done, close } = await startWatcher(config);
-    onShutdown(() => watcher.stop());
+    const metrics = await startMetrics(config, 'watcher');
+    const { stop, done, close } = await startWatcher(config);
+    onShutdown(stop);
     await done;
-    await close();
+    await Promise.all([close(), metrics?.close()]);
     return 0;
   },
 });
@@ -72,10 +101,11 @@ export const runCommand = defineCommand({
   settings: allSettings,
   async run(config) {
     const { worker, connection } = await createOrchestratorWorker(config, createLogger('worker'));
-    const { watcher, done, close } = await startWatcher(config);
-    onShutdown(() => watcher.stop());
-    await Promise.all([worker.run().finally(() => watcher.stop()), done.finally(() => worker.shutdown())]);
-    await Promise.all([close(), connection.close()]);
+    const metrics = await startMetrics(config, 'orchestrator');
+    const { stop, done, close } = await startWatcher(config);
+    onShutdown(stop);
+    await Promise.all([worker.run().finally(stop), done.finally(() => worker.shutdown())]);
+    await Promise.all([close(), connection.close(), metrics?.close()]);
     return 0;
   },
 });

@@ -1,0 +1,308 @@
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { type StatusFields } from '../api/status';
+import { searchAttributes } from '../api/search-attributes';
+import {
+  annotations,
+  objectChangedSignal,
+  resyncSignal,
+  stateQuery,
+  workflowPatches,
+  type CarriedState,
+  type ObjectRef,
+  type ObjectSnapshot,
+  type WorkflowOptions,
+  type WorkflowState,
+} from '../api/workflow-contract';
+import { SyncState, type SyncView } from '../domain/conditions';
+import { type ClassifiedError } from '../domain/errors';
+import { retryDelayMs } from '../domain/polling';
+import { classificationOf } from './failures';
+
+/**
+ * The lifecycle every kind shares: one workflow per object that receives snapshots from the
+ * watcher, runs a sync pass when there is news (a new generation, a resync request, the drift
+ * timer), a deletion pass when the object is being deleted, and reports where it stands on the
+ * object, in search attributes and in the Temporal UI. A kind supplies only its two passes.
+ */
+
+/** Kubernetes reads and writes: quick, retried a few times, then handed to the workflow's own backoff. */
+export const kube = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
+/** Single EFS calls. Only retryable errors are retried here (the others are non-retryable failures). */
+export const efs = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
+});
+
+/**
+ * Long waits: one heartbeating activity polls (cheap in history); a dead worker is noticed by the
+ * heartbeat timeout and the retry resumes from the last heartbeat. No fixed timeout gives up on a
+ * resource that is still being created.
+ */
+export const waits = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '24 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Pure checks whose answers must be recorded (see validateSpec). */
+export const recorded = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+});
+
+/** Newer work arrived (a newer generation or a deletion): abandon the pass and start over. */
+export class Superseded extends Error {}
+/** A terminal error was reported: nothing more to do until the spec changes or a resync is requested. */
+export class StoppedTerminal extends Error {}
+
+export interface LifecycleInput {
+  ref: ObjectRef;
+  options: WorkflowOptions;
+  carried?: CarriedState;
+}
+
+export interface KindPasses {
+  sync(snapshot: ObjectSnapshot): Promise<void>;
+  /** Resolves once AWS no longer has the resource (or it is retained) and our finalizer is gone. */
+  delete(snapshot: ObjectSnapshot | undefined): Promise<void>;
+}
+
+export class ObjectLifecycle {
+  readonly ref: ObjectRef;
+  readonly workflowId = wf.workflowInfo().workflowId;
+  readonly st: CarriedState;
+  objectGone = false;
+  passGeneration: number;
+  lifeCycleState: string | undefined;
+  view: SyncView;
+  nextRetryAt: string | undefined;
+  /** The resync-request annotation value of the pass in progress, echoed in status. */
+  handlingResyncRequest: string | undefined;
+
+  constructor(
+    readonly kind: string,
+    private readonly input: LifecycleInput,
+    /** The resource's own words in the UI, e.g. "file system fs-1" or "mount target (not created yet)". */
+    private readonly describeResource: () => string,
+  ) {
+    this.ref = input.ref;
+    this.st = input.carried ?? { handledGeneration: 0, statusSequence: 0, resyncRequested: false };
+    this.passGeneration = this.st.latest?.generation ?? 0;
+    this.view = { state: SyncState.pending, message: 'waiting for the object', generation: this.passGeneration };
+
+    wf.setHandler(objectChangedSignal, (snapshot: ObjectSnapshot) => {
+      // Signals may arrive out of order or twice; only a snapshot at least as new as ours counts.
+      if (!this.st.latest || snapshot.generation >= this.st.latest.generation) this.st.latest = snapshot;
+    });
+    wf.setHandler(resyncSignal, () => {
+      this.st.resyncRequested = true;
+    });
+    wf.setHandler(stateQuery, (): WorkflowState => ({
+      ref: this.ref,
+      fileSystemId: this.st.fileSystemId,
+      resourceId: this.st.resourceId,
+      lifeCycleState: this.lifeCycleState,
+      syncState: this.view.state,
+      message: this.view.message,
+      handledGeneration: this.st.handledGeneration,
+      latestGeneration: this.st.latest?.generation,
+      statusSequence: this.st.statusSequence,
+      nextRetryAt: this.nextRetryAt,
+    }));
+  }
+
+  deletionRequested(): boolean {
+    return this.objectGone || this.st.latest?.deletionRequested === true;
+  }
+
+  resyncRequestOf(snapshot: ObjectSnapshot | undefined): string | undefined {
+    return snapshot?.annotations[annotations.resyncRequestedAt];
+  }
+
+  needsSync(): boolean {
+    const st = this.st;
+    return (
+      (st.latest?.generation ?? 0) > st.handledGeneration ||
+      st.resyncRequested ||
+      this.resyncRequestOf(st.latest) !== st.handledResyncRequest
+    );
+  }
+
+  superseded(): boolean {
+    return this.deletionRequested() || (this.st.latest?.generation ?? 0) > this.passGeneration;
+  }
+
+  /** Starts a sync pass: what generation and resync request it answers. Returns whether it is a drift check. */
+  beginPass(snapshot: ObjectSnapshot): boolean {
+    this.passGeneration = snapshot.generation;
+    const driftCheck = snapshot.generation <= this.st.handledGeneration;
+    this.st.resyncRequested = false;
+    this.handlingResyncRequest = this.resyncRequestOf(snapshot);
+    return driftCheck;
+  }
+
+  /** Ends a sync pass that reached the desired state. */
+  completePass(snapshot: ObjectSnapshot): void {
+    this.st.handledGeneration = snapshot.generation;
+    this.st.handledResyncRequest = this.handlingResyncRequest;
+  }
+
+  /** Records where the sync stands: on the object (status + conditions), in search attributes and in the UI. */
+  async report(next: Omit<SyncView, 'generation'>, fields?: StatusFields): Promise<void> {
+    const transition = next.state !== this.view.state;
+    this.view = { ...next, generation: this.passGeneration };
+    if (typeof fields?.lifeCycleState === 'string') this.lifeCycleState = fields.lifeCycleState;
+    this.publish();
+    this.st.statusSequence++;
+    const withResync =
+      this.handlingResyncRequest !== undefined
+        ? { ...fields, resyncRequestHandled: this.handlingResyncRequest }
+        : fields;
+    try {
+      const result = await kube.writeStatus(
+        this.ref,
+        { sequence: this.st.statusSequence, workflowId: this.workflowId, view: this.view, fields: withResync },
+        this.kind,
+      );
+      if (result === 'gone') this.objectGone = true;
+    } catch (err) {
+      // The object cannot be told right now (the API server may be down); the next report will.
+      wf.log.warn('status write failed', { error: classificationOf(err).message });
+    }
+    if (transition && this.view.state !== SyncState.pending && wf.patched(workflowPatches.fullManagement)) {
+      const warning = this.view.state === SyncState.terminal || this.view.state === SyncState.recoverable;
+      await this.emit({ type: warning ? 'Warning' : 'Normal', reason: this.view.state, message: this.view.message });
+    }
+  }
+
+  /** Events are for people reading `kubectl describe`; failing to record one never stops a sync. */
+  async emit(event: { type: 'Normal' | 'Warning'; reason: string; message: string }): Promise<void> {
+    try {
+      await kube.recordEvent(this.ref, event, this.kind);
+    } catch (err) {
+      wf.log.warn('event not recorded', { reason: event.reason, error: classificationOf(err).message });
+    }
+  }
+
+  publish(): void {
+    wf.upsertSearchAttributes([
+      { key: searchAttributes.syncState, value: this.view.state },
+      ...(this.st.fileSystemId ? [{ key: searchAttributes.fileSystemId, value: this.st.fileSystemId }] : []),
+      ...(this.lifeCycleState ? [{ key: searchAttributes.lifeCycleState, value: this.lifeCycleState }] : []),
+    ]);
+    wf.setCurrentDetails(
+      [
+        `**${this.view.state}**: ${this.view.message}`,
+        `- ${this.describeResource()}${this.lifeCycleState ? ` (${this.lifeCycleState})` : ''}`,
+        `- generation handled: ${this.st.handledGeneration}, latest seen: ${this.st.latest?.generation ?? '-'}`,
+        ...(this.nextRetryAt ? [`- next retry: ${this.nextRetryAt}`] : []),
+      ].join('\n'),
+    );
+  }
+
+  /** Reports a terminal state and stops the pass. */
+  async stopTerminal(reason: string, message: string): Promise<never> {
+    await this.report({ state: SyncState.terminal, reason, message });
+    throw new StoppedTerminal(message);
+  }
+
+  /**
+   * Runs one step until it succeeds. A retryable or recoverable failure is shown as
+   * ACK.Recoverable and retried after a backoff (or the time the error names); a terminal one is
+   * shown as ACK.Terminal and stops the pass. Newer work interrupts the wait.
+   */
+  async step<T>(what: string, run: () => Promise<T>, interruptible = true): Promise<T> {
+    for (let failures = 1; ; failures++) {
+      try {
+        const result = await run();
+        this.nextRetryAt = undefined;
+        return result;
+      } catch (err) {
+        if (err instanceof Superseded) throw err;
+        const failure: ClassifiedError = classificationOf(err);
+        if (failure.class === 'terminal') {
+          await this.report({
+            state: SyncState.terminal,
+            reason: failure.code,
+            message: `${what}: ${failure.message}`,
+          });
+          throw new StoppedTerminal(failure.message);
+        }
+        const delay = failure.retryAfterMs ?? retryDelayMs(failures);
+        this.nextRetryAt = new Date(Date.now() + delay).toISOString();
+        await this.report({
+          state: SyncState.recoverable,
+          reason: failure.code,
+          message: `${what}: ${failure.message} (next retry at ${this.nextRetryAt})`,
+        });
+        const woke = await wf.condition(() => interruptible && this.superseded(), delay);
+        if (woke) throw new Superseded();
+      }
+    }
+  }
+
+  /** Runs a long activity that newer work may cancel. */
+  async cancellableWait<T>(run: () => Promise<T>): Promise<T> {
+    const scope = new wf.CancellationScope();
+    let settled = false;
+    const pending = scope.run(run).finally(() => {
+      settled = true;
+    });
+    await wf.condition(() => settled || this.superseded());
+    if (!settled) {
+      scope.cancel();
+      pending.catch(() => undefined);
+      throw new Superseded();
+    }
+    return pending;
+  }
+
+  /** The object's own drift-check interval when it sets one (a positive number of seconds), else the default. */
+  resyncIntervalMs(): number {
+    const own = Number(this.st.latest?.annotations[annotations.resyncInterval]);
+    return (Number.isFinite(own) && own > 0 ? own : this.input.options.resyncIntervalSeconds) * 1000;
+  }
+
+  /** The entity loop: sync when there is news, delete when asked, idle in between, continue-as-new when long. */
+  async run(passes: KindPasses, continueAsNew: (input: LifecycleInput) => Promise<never>): Promise<void> {
+    const st = this.st;
+    await wf.condition(() => st.latest !== undefined || this.objectGone);
+    for (;;) {
+      try {
+        if (this.deletionRequested()) {
+          await passes.delete(st.latest);
+          return;
+        }
+        if (this.needsSync() && st.latest) {
+          await passes.sync(st.latest);
+          continue;
+        }
+      } catch (err) {
+        if (err instanceof StoppedTerminal) {
+          // Terminal: wait for a spec change, a resync request or a deletion.
+          st.handledGeneration = Math.max(st.handledGeneration, this.passGeneration);
+          st.handledResyncRequest = this.handlingResyncRequest;
+          st.resyncRequested = false;
+        } else if (!(err instanceof Superseded)) {
+          throw err;
+        }
+        if (err instanceof Superseded) continue;
+      }
+      if (wf.workflowInfo().continueAsNewSuggested) {
+        await wf.condition(wf.allHandlersFinished);
+        await continueAsNew({ ref: this.ref, options: this.input.options, carried: st });
+      }
+      const woke = await wf.condition(
+        () => this.needsSync() || this.deletionRequested() || wf.workflowInfo().continueAsNewSuggested,
+        this.resyncIntervalMs(),
+      );
+      // An idle period without news ends in a drift check, unless the last pass was terminal.
+      if (!woke && this.view.state !== SyncState.terminal) st.resyncRequested = true;
+    }
+  }
+}

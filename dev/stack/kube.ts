@@ -506,14 +506,14 @@ export interface InstallCrdsOptions {
 
 /**
  * Server-side applies every CustomResourceDefinition found in the `*.yaml`/`*.yml` files of `dir`
- * (several documents per file allowed), then waits until each is Established and NamesAccepted.
+ * (several documents per file allowed; a kustomization file beside them is not a CRD and is skipped), then waits until each is Established and NamesAccepted.
  * Returns the CRD names in file order.
  */
 export async function installCrds(kc: KubeConfig, dir: string, options: InstallCrdsOptions = {}): Promise<string[]> {
   if (!fs.existsSync(dir)) throw new Error(`the CRD directory ${dir} does not exist`);
   const files = fs
     .readdirSync(dir)
-    .filter((name) => /\.ya?ml$/.test(name))
+    .filter((name) => /\.ya?ml$/.test(name) && !/^kustomization\.ya?ml$/.test(name))
     .sort();
   const crds: { file: string; body: V1CustomResourceDefinition }[] = [];
   for (const name of files) {

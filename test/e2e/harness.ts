@@ -7,7 +7,9 @@ import { Client, Connection } from '@temporalio/client';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
 import { testRunLabel } from '../../dev/stack/orchestrator';
 import { apiVersion, fileSystemNames, type Condition, type FileSystemObject, type FileSystemSpec } from '../../src/api/filesystem';
-import { KindClient, loadKubeConfig } from '../../src/kube/client';
+import { kindInfo } from '../../src/api/kinds';
+import { type KubeObject } from '../../src/api/object';
+import { KindClient, loadKubeConfig, mergePatch } from '../../src/kube/client';
 import { repoRoot } from '../../src/shared/paths';
 import { stackEnv } from '../support/stack-env';
 
@@ -99,58 +101,96 @@ export function startOrchestrator(ctx: E2eContext, role: 'worker' | 'watcher' | 
   return proc;
 }
 
-export async function applyFileSystem(
+const group = 'efs.services.k8s.aws';
+const version = 'v1alpha1';
+const pluralOf = (kind: string): string => kindInfo(kind).names.plural;
+
+/** Creates an object of any of our kinds in the run's namespace, labelled for the run's watcher. */
+export async function applyObject(
   ctx: E2eContext,
+  kind: string,
   name: string,
-  spec: FileSystemSpec = {},
+  spec: unknown,
   annotations: Record<string, string> = {},
-): Promise<FileSystemObject> {
-  const body: FileSystemObject = {
-    apiVersion,
-    kind: fileSystemNames.kind,
-    metadata: { name, namespace: ctx.namespace, uid: '', labels: { [testRunLabel]: ctx.runId }, annotations },
-    spec,
-  };
-  delete (body.metadata as Partial<typeof body.metadata>).uid;
+): Promise<KubeObject> {
   return (await ctx.fileSystems.api.createNamespacedCustomObject({
-    group: 'efs.services.k8s.aws',
-    version: 'v1alpha1',
+    group,
+    version,
     namespace: ctx.namespace,
-    plural: fileSystemNames.plural,
-    body,
-  })) as FileSystemObject;
+    plural: pluralOf(kind),
+    body: { apiVersion, kind, metadata: { name, namespace: ctx.namespace, labels: { [testRunLabel]: ctx.runId }, annotations }, spec },
+  })) as KubeObject;
 }
 
-export async function getFileSystem(ctx: E2eContext, name: string): Promise<FileSystemObject | undefined> {
+export async function getObject(ctx: E2eContext, kind: string, name: string): Promise<KubeObject | undefined> {
   try {
-    return (await ctx.fileSystems.api.getNamespacedCustomObject({
-      group: 'efs.services.k8s.aws',
-      version: 'v1alpha1',
-      namespace: ctx.namespace,
-      plural: fileSystemNames.plural,
-      name,
-    })) as FileSystemObject;
+    return (await ctx.fileSystems.api.getNamespacedCustomObject({ group, version, namespace: ctx.namespace, plural: pluralOf(kind), name })) as KubeObject;
   } catch (err) {
     if ((err as { code?: unknown }).code === 404) return undefined;
     throw err;
   }
 }
 
-export async function deleteFileSystem(ctx: E2eContext, name: string): Promise<void> {
-  await ctx.fileSystems.api.deleteNamespacedCustomObject({
-    group: 'efs.services.k8s.aws',
-    version: 'v1alpha1',
-    namespace: ctx.namespace,
-    plural: fileSystemNames.plural,
-    name,
-  });
+/** Merge-patches an object (spec, annotations). */
+export async function patchObject(ctx: E2eContext, kind: string, name: string, patch: Record<string, unknown>): Promise<void> {
+  await ctx.fileSystems.api.patchNamespacedCustomObject(
+    { group, version, namespace: ctx.namespace, plural: pluralOf(kind), name, body: patch },
+    mergePatch,
+  );
 }
 
-export function conditionOf(obj: FileSystemObject | undefined, type: string): Condition | undefined {
+export async function deleteObject(ctx: E2eContext, kind: string, name: string): Promise<void> {
+  await ctx.fileSystems.api.deleteNamespacedCustomObject({ group, version, namespace: ctx.namespace, plural: pluralOf(kind), name });
+}
+
+export async function waitForObjectCondition(
+  ctx: E2eContext,
+  kind: string,
+  name: string,
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  timeoutMs = 120_000,
+): Promise<KubeObject> {
+  let found: KubeObject | undefined;
+  await eventually(
+    `${kind} ${ctx.namespace}/${name} to have ${type}=${status}`,
+    async () => {
+      found = await getObject(ctx, kind, name);
+      return conditionOf(found, type)?.status === status;
+    },
+    timeoutMs,
+    200,
+    () => JSON.stringify(found?.status ?? null),
+  );
+  return found as KubeObject;
+}
+
+export async function waitForGone(ctx: E2eContext, kind: string, name: string, timeoutMs = 120_000): Promise<void> {
+  await eventually(`${kind} ${ctx.namespace}/${name} to be gone`, async () => (await getObject(ctx, kind, name)) === undefined, timeoutMs);
+}
+
+export async function applyFileSystem(
+  ctx: E2eContext,
+  name: string,
+  spec: FileSystemSpec = {},
+  annotations: Record<string, string> = {},
+): Promise<FileSystemObject> {
+  return (await applyObject(ctx, 'FileSystem', name, spec, annotations)) as FileSystemObject;
+}
+
+export async function getFileSystem(ctx: E2eContext, name: string): Promise<FileSystemObject | undefined> {
+  return (await getObject(ctx, 'FileSystem', name)) as FileSystemObject | undefined;
+}
+
+export async function deleteFileSystem(ctx: E2eContext, name: string): Promise<void> {
+  await deleteObject(ctx, 'FileSystem', name);
+}
+
+export function conditionOf(obj: KubeObject | undefined, type: string): Condition | undefined {
   return obj?.status?.conditions?.find((c) => c.type === type);
 }
 
-/** Waits until the object's condition has the status; returns the object as it was then. */
+/** Waits until the FileSystem's condition has the status; returns the object as it was then. */
 export async function waitForCondition(
   ctx: E2eContext,
   name: string,
@@ -158,18 +198,7 @@ export async function waitForCondition(
   status: 'True' | 'False' | 'Unknown',
   timeoutMs = 120_000,
 ): Promise<FileSystemObject> {
-  let found: FileSystemObject | undefined;
-  await eventually(
-    `${ctx.namespace}/${name} to have ${type}=${status}`,
-    async () => {
-      found = await getFileSystem(ctx, name);
-      return conditionOf(found, type)?.status === status;
-    },
-    timeoutMs,
-    200,
-    () => JSON.stringify(found?.status ?? null),
-  );
-  return found as FileSystemObject;
+  return (await waitForObjectCondition(ctx, 'FileSystem', name, type, status, timeoutMs)) as FileSystemObject;
 }
 
 /** The emulator's file systems that belong to this test run's objects (by their creation token's uid). */

@@ -1,0 +1,162 @@
+import { ConditionType } from '../../src/api/filesystem';
+import { workflowIdFor } from '../../src/api/workflow-contract';
+import { creationTokenFor } from '../../src/domain/filesystem';
+import {
+  applyFileSystem,
+  conditionOf,
+  createE2eContext,
+  fileSystemsOfRun,
+  getFileSystem,
+  startOrchestrator,
+  waitForCondition,
+  type E2eContext,
+} from './harness';
+import { noMetricsPorts, runCli } from './ops-helpers';
+
+/**
+ * The operating commands against the real stack: `resync` re-runs a sync through the workflow
+ * (also while the watcher is down), `explain` shows one object on one screen, `status` lists them.
+ */
+jest.setTimeout(240_000);
+
+let ctx: E2eContext;
+afterEach(async () => {
+  await ctx?.admin.clearFaults();
+  await ctx?.admin.clearCreateDelays();
+  await ctx?.close();
+});
+
+const uiBase = 'http://127.0.0.1:8233';
+
+async function expectOneFileSystemPerObject(c: E2eContext, objects: number): Promise<void> {
+  const found = await fileSystemsOfRun(c);
+  expect(found).toHaveLength(objects);
+  expect(new Set(found.map((f) => f.CreationToken)).size).toBe(objects);
+}
+
+/** The next CreateFileSystem fails as AWS fails a bad request: terminal, and fixed once the fault is spent. */
+function failNextCreate(c: E2eContext): Promise<unknown> {
+  return c.admin.injectFault({
+    kind: 'error',
+    errorCode: 'BadRequest',
+    status: 400,
+    operation: 'CreateFileSystem',
+    times: 1,
+  });
+}
+
+test('a terminal object: explain shows why, resync re-runs the sync once the cause is gone, status lists it', async () => {
+  ctx = await createE2eContext('resync');
+  startOrchestrator(ctx, 'worker', noMetricsPorts);
+  startOrchestrator(ctx, 'watcher', noMetricsPorts);
+  await failNextCreate(ctx);
+  const obj = await applyFileSystem(ctx, 'broken', { performanceMode: 'generalPurpose', encrypted: true });
+  const terminal = await waitForCondition(ctx, 'broken', ConditionType.terminal, 'True');
+  expect(conditionOf(terminal, ConditionType.terminal)?.reason).toBe('BadRequest');
+
+  const workflowId = workflowIdFor('FileSystem', { namespace: ctx.namespace, name: 'broken', uid: obj.metadata.uid });
+  const explained = await runCli(ctx, ['explain', `${ctx.namespace}/broken`, '--temporal-ui-url', uiBase]);
+  expect(explained.stderr).toBe('');
+  expect(explained.code).toBe(0);
+  const out = explained.stdout;
+  expect(out).toContain(`FileSystem:         ${ctx.namespace}/broken`);
+  expect(out).toMatch(/Sync state:\s+Terminal/);
+  expect(out).toMatch(/performanceMode: generalPurpose/);
+  expect(out).toMatch(/ACK\.Terminal\s+True\s+BadRequest\s+\d+s\s+CreateFileSystem: /);
+  expect(out).toMatch(/ACK\.ResourceSynced\s+False\s+Terminal/);
+  expect(out).toContain(`Id:               ${workflowId}`);
+  expect(out).toMatch(/Run:\s+\S+ \(RUNNING, started \d+s ago, \d+ events\)/);
+  expect(out).toMatch(/State:\s+Terminal: CreateFileSystem: /);
+  expect(out).toMatch(/Last error:\s+CreateFileSystem: .+/);
+  expect(out).toContain(`Next retry:         none: fix the cause, then \`efs-orchestrator resync ${ctx.namespace}/broken\``);
+  expect(out).toMatch(
+    new RegExp(`Temporal UI:\\s+${uiBase}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/[0-9a-f-]{36}/history`),
+  );
+
+  // Terminal means it stays so by itself: nothing retries until someone asks.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(conditionOf(await getFileSystem(ctx, 'broken'), ConditionType.terminal)?.status).toBe('True');
+
+  const resync = await runCli(ctx, ['resync', `${ctx.namespace}/broken`]);
+  expect(resync.code).toBe(0);
+  expect(resync.stdout).toBe(`${ctx.namespace}/broken  resync requested  (workflow ${workflowId})\n`);
+  const synced = await waitForCondition(ctx, 'broken', ConditionType.synced, 'True');
+  expect(conditionOf(synced, ConditionType.terminal)?.status).toBe('False');
+  await expectOneFileSystemPerObject(ctx, 1);
+
+  await applyFileSystem(ctx, 'second');
+  await waitForCondition(ctx, 'second', ConditionType.synced, 'True');
+  const status = await runCli(ctx, ['status', '--namespace', ctx.namespace]);
+  expect(status.code).toBe(0);
+  const lines = status.stdout.trimEnd().split('\n');
+  expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+ID\s+STATE\s+SYNCED\s+AGE$/);
+  expect(lines).toHaveLength(3);
+  for (const [line, name] of [
+    [lines[1], 'broken'],
+    [lines[2], 'second'],
+  ] as const) {
+    const fileSystemId = (await getFileSystem(ctx, name))?.status?.fileSystemID as string;
+    expect(line).toMatch(new RegExp(`^${ctx.namespace}\\s+${name}\\s+${fileSystemId}\\s+Synced\\s+True\\s+\\d+s$`));
+  }
+});
+
+test('resync --all-terminal re-runs only the terminal objects, while the watcher is down', async () => {
+  ctx = await createE2eContext('resync-down');
+  startOrchestrator(ctx, 'worker', noMetricsPorts);
+  const watcher = startOrchestrator(ctx, 'watcher', noMetricsPorts);
+  await failNextCreate(ctx);
+  await applyFileSystem(ctx, 'stuck');
+  await waitForCondition(ctx, 'stuck', ConditionType.terminal, 'True');
+  await applyFileSystem(ctx, 'healthy');
+  await waitForCondition(ctx, 'healthy', ConditionType.synced, 'True');
+
+  await watcher.kill('SIGKILL');
+  const resync = await runCli(ctx, ['resync', '--all-terminal', '--namespace', ctx.namespace]);
+  expect(resync.code).toBe(0);
+  expect(resync.stdout).toMatch(new RegExp(`^${ctx.namespace}/stuck  resync requested  \\(workflow filesystem/${ctx.namespace}/stuck/[0-9a-f-]{36}\\)\\n$`));
+  await waitForCondition(ctx, 'stuck', ConditionType.synced, 'True');
+  await expectOneFileSystemPerObject(ctx, 2);
+
+  // Nothing terminal is left; an unknown name is an error that says so.
+  const again = await runCli(ctx, ['resync', '--all-terminal', '--namespace', ctx.namespace]);
+  expect(again).toMatchObject({ code: 0, stdout: 'no FileSystem objects matched\n' });
+  const missing = await runCli(ctx, ['resync', `${ctx.namespace}/nope`]);
+  expect(missing).toMatchObject({ code: 1, stdout: `${ctx.namespace}/nope  not found\n` });
+  const usage = await runCli(ctx, ['resync']);
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toMatch(/--all-terminal or --selector/);
+});
+
+test('explain shows the pending activity while AWS is still creating, and nothing pending once synced', async () => {
+  ctx = await createE2eContext('explain');
+  startOrchestrator(ctx, 'worker', noMetricsPorts);
+  startOrchestrator(ctx, 'watcher', noMetricsPorts);
+  const obj = await applyFileSystem(ctx, 'slow');
+  await ctx.admin.holdInCreating({ creationToken: creationTokenFor(obj.metadata.uid) });
+  const creating = await waitForCondition(ctx, 'slow', ConditionType.synced, 'False');
+  const fileSystemId = creating.status?.fileSystemID;
+
+  let out = '';
+  for (let i = 0; i < 50 && !/Pending activity:\s+waitUntilAvailable/.test(out); i++) {
+    out = (await runCli(ctx, ['explain', `${ctx.namespace}/slow`])).stdout;
+    if (!/Pending activity:\s+waitUntilAvailable/.test(out)) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(out).toMatch(/Sync state:\s+Creating/);
+  expect(out).toMatch(/Pending activity:\s+waitUntilAvailable \((running|scheduled), attempt 1\)/);
+  expect(out).toMatch(/State:\s+Creating: EFS file system fs-[0-9a-f]+ is creating/);
+  expect(out).toMatch(/Last error:\s+none/);
+  expect(out).toContain(`${uiBase}/namespaces/default/workflows/`);
+
+  await ctx.admin.setState(fileSystemId as string, 'available');
+  await waitForCondition(ctx, 'slow', ConditionType.synced, 'True');
+  const done = await runCli(ctx, ['explain', 'slow', '--namespace', ctx.namespace]);
+  expect(done.code).toBe(0);
+  expect(done.stdout).toMatch(/Sync state:\s+Synced/);
+  expect(done.stdout).toMatch(/ACK\.ResourceSynced\s+True\s+Synced/);
+  expect(done.stdout).toMatch(/State:\s+Synced: EFS file system fs-[0-9a-f]+ is available/);
+  expect(done.stdout).toMatch(/Pending activity:\s+none/);
+  expect(done.stdout).toMatch(new RegExp(`File system:\\s+${fileSystemId} \\(available\\)`));
+
+  const unknown = await runCli(ctx, ['explain', `${ctx.namespace}/nope`]);
+  expect(unknown).toMatchObject({ code: 1, stderr: `FileSystem ${ctx.namespace}/nope not found\n` });
+});

@@ -1,0 +1,25 @@
+import { EfsError } from '../errors';
+import { type FileSystemRecord } from '../model';
+import { type OperationContext } from '../store';
+import { type JsonObject } from '../validation';
+
+/** A parsed EFS request: path labels (decoded), the query string and the JSON body. */
+export interface OperationRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: JsonObject;
+}
+
+/** Returns the response body (serialized as JSON), or undefined for an empty body. */
+export type OperationHandler = (context: OperationContext, request: OperationRequest) => unknown;
+
+export const queryValue = (query: URLSearchParams, name: string): string | undefined => query.get(name) ?? undefined;
+
+export function requireAvailable(fs: FileSystemRecord): void {
+  if (fs.lifecycle.state !== 'available') {
+    throw new EfsError(
+      'IncorrectFileSystemLifeCycleState',
+      `File system '${fs.id}' is in the '${fs.lifecycle.state}' state; this operation needs it to be 'available'.`,
+    );
+  }
+}

@@ -1,0 +1,167 @@
+import { EfsError, badRequest } from '../errors';
+import {
+  type FileSystemRecord,
+  type Scope,
+  fileSystemDescription,
+  throughputChangeCooldownMs,
+  transition,
+} from '../model';
+import { availabilityZoneId, checkAvailabilityZone } from '../network';
+import { paginate } from '../pagination';
+import { type OperationContext } from '../store';
+import * as validate from '../validation';
+import { type OperationHandler, queryValue, requireAvailable } from './common';
+
+export const describe = (context: OperationContext, fs: FileSystemRecord): Record<string, unknown> =>
+  fileSystemDescription(fs, context.store.mountTargetsOf(fs.id).length);
+
+export const createFileSystem: OperationHandler = (context, { body }) => {
+  const { store, config, scope, now } = context;
+  const input = validate.createFileSystemInput(body);
+  if (input.availabilityZoneName !== undefined) checkAvailabilityZone(input.availabilityZoneName, scope.region);
+
+  const existing = store.fileSystemByToken(scope, input.creationToken);
+  if (existing) {
+    throw new EfsError(
+      'FileSystemAlreadyExists',
+      `File system '${existing.id}' already exists with creation token '${input.creationToken}'`,
+      { FileSystemId: existing.id },
+    );
+  }
+  if (store.fileSystemsIn(scope).length >= config.fileSystemLimit) {
+    throw new EfsError(
+      'FileSystemLimitExceeded',
+      `You have reached the maximum number of file systems (${config.fileSystemLimit}) for account ${scope.accountId} in ${scope.region}`,
+    );
+  }
+
+  const fs: FileSystemRecord = {
+    seq: store.nextSeq(),
+    id: store.newId('fs'),
+    region: scope.region,
+    ownerId: scope.accountId,
+    creationToken: input.creationToken,
+    createdAt: now,
+    lifecycle: transition(
+      'creating',
+      'available',
+      now,
+      store.takeCreateDelay(input.creationToken, config.createDelayMs),
+    ),
+    performanceMode: input.performanceMode,
+    throughputMode: input.throughputMode,
+    provisionedThroughputInMibps: input.provisionedThroughputInMibps,
+    encrypted: input.encrypted,
+    kmsKeyId: input.encrypted ? kmsKeyArn(input.kmsKeyId, scope) : undefined,
+    availabilityZoneName: input.availabilityZoneName,
+    availabilityZoneId: input.availabilityZoneName && availabilityZoneId(input.availabilityZoneName),
+    tags: input.tags,
+    backupStatus: input.backup ? 'ENABLED' : undefined,
+    lifecyclePolicies: [],
+    replicationOverwriteProtection: 'ENABLED',
+  };
+  store.fileSystems.set(fs.id, fs);
+  return describe(context, fs);
+};
+
+/** The API reports the key as an ARN; without one, the account's default key for EFS. */
+function kmsKeyArn(kmsKeyId: string | undefined, { region, accountId }: Scope): string {
+  if (kmsKeyId === undefined) return `arn:aws:kms:${region}:${accountId}:key/e1a5710f-5e00-4000-8000-0000000000e5`;
+  if (kmsKeyId.startsWith('arn:')) return kmsKeyId;
+  if (kmsKeyId.startsWith('alias/')) return `arn:aws:kms:${region}:${accountId}:${kmsKeyId}`;
+  return `arn:aws:kms:${region}:${accountId}:key/${kmsKeyId}`;
+}
+
+export const describeFileSystems: OperationHandler = (context, { query }) => {
+  const { store, scope, config } = context;
+  const limit = validate.maxItems(queryValue(query, 'MaxItems'), 'MaxItems', 100);
+  const marker = validate.marker(queryValue(query, 'Marker'), 'Marker');
+  const creationToken = queryValue(query, 'CreationToken');
+  const rawId = queryValue(query, 'FileSystemId');
+  if (creationToken !== undefined) validate.checkString(creationToken, 'CreationToken', { min: 1, max: 64 });
+  if (creationToken !== undefined && rawId !== undefined) {
+    throw badRequest('Request cannot contain both a FileSystemId and a CreationToken');
+  }
+
+  let corpus: FileSystemRecord[];
+  if (rawId !== undefined) corpus = [store.fileSystem(scope, validate.fileSystemId(rawId))];
+  else if (creationToken !== undefined)
+    corpus = store.fileSystemsIn(scope).filter((fs) => fs.creationToken === creationToken);
+  else corpus = store.fileSystemsIn(scope);
+
+  const page = paginate(corpus, (fs) => fs.seq, {
+    limit,
+    marker,
+    markerName: 'Marker',
+    pageSizeCap: config.pageSizeCap,
+  });
+  return {
+    ...(marker !== undefined ? { Marker: marker } : {}),
+    FileSystems: page.items.map((fs) => describe(context, fs)),
+    ...(page.next !== undefined ? { NextMarker: page.next } : {}),
+  };
+};
+
+export const updateFileSystem: OperationHandler = (context, { params, body }) => {
+  const { store, scope, now, config } = context;
+  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const input = validate.updateFileSystemInput(body);
+  requireAvailable(fs);
+
+  const mode = input.throughputMode ?? fs.throughputMode;
+  const currentValue = fs.throughputMode === 'provisioned' ? fs.provisionedThroughputInMibps : undefined;
+  validate.checkThroughput(mode, input.provisionedThroughputInMibps, currentValue);
+  if (mode === 'elastic' && fs.performanceMode === 'maxIO') {
+    throw badRequest('ThroughputMode elastic requires PerformanceMode generalPurpose');
+  }
+  const value = mode === 'provisioned' ? (input.provisionedThroughputInMibps ?? currentValue) : undefined;
+
+  // The 24-hour rule: after switching to provisioned or raising the amount, neither a mode change
+  // nor a decrease is allowed for 24 hours; raising it again is always allowed (and restarts the wait).
+  const modeChange = mode !== fs.throughputMode;
+  const increase = mode === 'provisioned' && currentValue !== undefined && value !== undefined && value > currentValue;
+  const decrease = mode === 'provisioned' && currentValue !== undefined && value !== undefined && value < currentValue;
+  const restrictedUntil = fs.throughputRestrictedUntil;
+  if ((modeChange || decrease) && restrictedUntil !== undefined && now < restrictedUntil) {
+    throw new EfsError(
+      'TooManyRequests',
+      'You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. ' +
+        `Wait until ${utcSeconds(restrictedUntil)} UTC and try again.`,
+    );
+  }
+  if ((modeChange && mode === 'provisioned') || increase)
+    fs.throughputRestrictedUntil = now + throughputChangeCooldownMs;
+
+  fs.throughputMode = mode;
+  fs.provisionedThroughputInMibps = value;
+  fs.lifecycle = transition('updating', 'available', now, config.updateDelayMs);
+  return describe(context, fs);
+};
+
+/** `2025-01-02T03:04:05Z`, rounded up so waiting until then is always enough. */
+function utcSeconds(ms: number): string {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+export const deleteFileSystem: OperationHandler = ({ store, scope, now, config }, { params }) => {
+  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const mountTargets = store.mountTargetsOf(fs.id);
+  if (mountTargets.length > 0) {
+    throw new EfsError(
+      'FileSystemInUse',
+      `File system '${fs.id}' has ${mountTargets.length} mount target(s); delete them and wait until they are gone first.`,
+    );
+  }
+  if (fs.lifecycle.state !== 'deleting') fs.lifecycle = transition('deleting', 'gone', now, config.deleteDelayMs);
+  return undefined;
+};
+
+export const updateFileSystemProtection: OperationHandler = ({ store, scope, now, config }, { params, body }) => {
+  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const protection = validate.replicationOverwriteProtection(body);
+  if (protection === undefined) throw badRequest('ReplicationOverwriteProtection is required (ENABLED or DISABLED)');
+  requireAvailable(fs);
+  fs.replicationOverwriteProtection = protection;
+  fs.lifecycle = transition('updating', 'available', now, config.updateDelayMs);
+  return { ReplicationOverwriteProtection: protection };
+};

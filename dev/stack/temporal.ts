@@ -18,10 +18,12 @@ export const temporalRetentionMs = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * SQLite settings of the dev server's database. WAL lets readers (visibility, the UI) run beside
- * the writer; `synchronous=NORMAL` skips the fsync on every commit, which costs durability only on
- * a power loss, not on a crash of the server, which is what the stack's tests inflict.
+ * the writer. `synchronous=OFF` leaves flushing to the OS: a crash or kill -9 of the server loses
+ * nothing (the data is in the page cache), only a crash of the machine could. Measured on 2 busy
+ * cores, 400 start+signal+terminate rounds: 47-66 per second with OFF against 32-47 with NORMAL,
+ * OFF ahead in each of 4 back-to-back pairs.
  */
-export const temporalSqlitePragmas = ['journal_mode=WAL', 'synchronous=NORMAL'];
+export const temporalSqlitePragmas = ['journal_mode=WAL', 'synchronous=OFF'];
 
 const readyTimeoutMs = 60_000;
 

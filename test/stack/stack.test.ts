@@ -299,6 +299,25 @@ describe('the stack supervisor', () => {
     expect(output()).not.toContain('!!!');
   });
 
+  it('dev interrupted while the stack starts stops what it had started and exits 130', async () => {
+    await newStack();
+    const dev = spawn(process.execPath, [cliEntry, 'dev', '--components', 'temporal'], {
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = exitOf(dev);
+    await until('Temporal is starting', () => output.includes('starting the Temporal dev server'));
+    process.kill(-(dev.pid ?? 0), 'SIGINT');
+    expect(await exited).toEqual({ code: 130, signal: null });
+    expect(output).not.toContain('The local stack is ready');
+    expect(processesOf(dir)).toEqual([]);
+    expect(state()).toMatchObject({ phase: 'stopped', ready: false, error: 'interrupted by SIGTERM' });
+  });
+
   it('dev refuses a second supervisor on the same folder, and its stack stops even when dev is killed with SIGKILL', async () => {
     await newStack();
     const { dev, exited } = await startDev();

@@ -104,16 +104,29 @@ export async function runStackInForeground(options: StackOptions): Promise<numbe
   const stack = new StackSupervisor({ ...options, abortSignal: abort.signal });
   let started = false;
   let signals = 0;
+  const leadsGroup = isProcessGroupLeader();
+  let ownGroupSignal = false;
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (ownGroupSignal && signal === 'SIGTERM') {
+      ownGroupSignal = false; // the echo of the group signal below
+      return;
+    }
     signals++;
     if (signals > 1) {
       stack.killAll();
       return;
     }
     (options.log ?? createLogger('stack')).info('stopping the stack', { signal });
-    // While it starts, the supervisor stops at the next step; once ready, it stops right away.
     abort.abort(new Error(`interrupted by ${signal}`));
-    if (started) void stack.stop();
+    if (started) {
+      void stack.stop();
+    } else if (leadsGroup) {
+      // Still installing or starting: rather than wait for a build of many minutes to finish, stop
+      // every process of the group now (builds, servers still starting); the failed start then
+      // cleans up. Only when the supervisor leads its own group (`dev` and `stack up` see to it).
+      ownGroupSignal = true;
+      process.kill(-process.pid, 'SIGTERM');
+    }
   };
   const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of handled) process.on(signal, onSignal);
@@ -234,8 +247,10 @@ class StackSupervisor implements RunningStack {
       this.print(formatStackSummary(this.current, Date.now() - started));
       this.writeState();
     } catch (err) {
-      this.current.error = (err as Error).message;
-      await this.shutDown(this.abortSignal?.aborted ? 'stopped' : 'failed');
+      // Interrupted, the processes it stopped fail their start too: the interruption is the reason.
+      const interrupted = this.abortSignal?.aborted ? (this.abortSignal.reason as Error | undefined) : undefined;
+      this.current.error = (interrupted ?? (err as Error)).message;
+      await this.shutDown(interrupted ? 'stopped' : 'failed');
       throw err;
     }
   }
@@ -284,8 +299,9 @@ class StackSupervisor implements RunningStack {
     try {
       slot.running = await slot.component.start(this.contextFor(slot));
     } catch (err) {
-      slot.status.state = 'failed';
-      slot.status.error = (err as Error).message;
+      const interrupted = this.abortSignal?.aborted === true;
+      slot.status.state = interrupted ? 'stopped' : 'failed';
+      slot.status.error = interrupted ? undefined : (err as Error).message;
       this.writeState();
       throw new Error(`${slot.component.name} failed to start: ${(err as Error).message}`, { cause: err });
     }
@@ -537,6 +553,13 @@ class StackSupervisor implements RunningStack {
     this.writeEnv();
     return slot.status.children.map((c) => c.pid);
   }
+}
+
+/** True when this process leads its process group (field 5 of /proc/self/stat is the group id). */
+function isProcessGroupLeader(): boolean {
+  const stat = readText('/proc/self/stat');
+  if (!stat) return false;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2] === String(process.pid);
 }
 
 function processRecord(child: ManagedChild): ProcessRecord {

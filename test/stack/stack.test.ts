@@ -316,6 +316,7 @@ describe('the stack supervisor', () => {
     expect(output).not.toContain('The local stack is ready');
     expect(processesOf(dir)).toEqual([]);
     expect(state()).toMatchObject({ phase: 'stopped', ready: false, error: 'interrupted by SIGTERM' });
+    expect(state().components.map((c) => [c.name, c.state])).toEqual([['temporal', 'stopped']]);
   });
 
   it('dev refuses a second supervisor on the same folder, and its stack stops even when dev is killed with SIGKILL', async () => {

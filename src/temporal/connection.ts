@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import { Connection, type TLSConfig } from '@temporalio/client';
+import { temporalSettings, type TlsMode } from '../cli/settings';
+import { ConfigError } from '../shared/config';
+import { type LogFields } from '../shared/log';
+
+/**
+ * How the worker, the watcher and the CLI reach Temporal: plain on the local stack, TLS or mutual
+ * TLS against a self-hosted cluster, an API key against Temporal Cloud. The secrets (private key,
+ * API key) live only in the connection: they are never logged (describeTemporalConnection) and
+ * never passed to workflows or activities, so they cannot end up in a workflow history.
+ */
+export interface TemporalConnectionConfig {
+  temporalAddress: string;
+  temporalTls: TlsMode;
+  temporalTlsServerCaCertPath: string;
+  temporalTlsClientCertPath: string;
+  temporalTlsClientKeyPath: string;
+  temporalTlsServerName: string;
+  temporalApiKey: string;
+  temporalApiKeyFile: string;
+}
+
+/** What both `Connection.connect` (client) and `NativeConnection.connect` (worker) accept. */
+export interface TemporalConnectionOptions {
+  address: string;
+  /** Always explicit: the SDK would otherwise turn TLS on by itself whenever an API key is set. */
+  tls: TLSConfig | false;
+  apiKey?: string;
+}
+
+type ReadFile = (file: string) => Buffer;
+
+/** Resolves the settings into connection options, reading the certificate and key files. Throws ConfigError. */
+export function temporalConnectionOptions(
+  config: TemporalConnectionConfig,
+  readFile: ReadFile = (file) => fs.readFileSync(file),
+): TemporalConnectionOptions {
+  const apiKey = resolveApiKey(config, readFile);
+  const certPath = config.temporalTlsClientCertPath;
+  const keyPath = config.temporalTlsClientKeyPath;
+  if ((certPath === '') !== (keyPath === '')) {
+    throw new ConfigError(
+      `mutual TLS needs both ${source('temporalTlsClientCertPath')} and ${source('temporalTlsClientKeyPath')}; only one is set`,
+    );
+  }
+  const tlsOn = tlsEnabled(config, apiKey !== undefined);
+  if (!tlsOn && tlsSettingsGiven(config)) {
+    throw new ConfigError(
+      `${source('temporalTls')} is false, yet a TLS certificate, CA or server name is set: remove one or the other`,
+    );
+  }
+  const options: TemporalConnectionOptions = { address: config.temporalAddress, tls: false };
+  if (apiKey !== undefined) options.apiKey = apiKey;
+  if (!tlsOn) return options;
+
+  const tls: TLSConfig = {};
+  if (config.temporalTlsServerName) tls.serverNameOverride = config.temporalTlsServerName;
+  if (config.temporalTlsServerCaCertPath) {
+    tls.serverRootCACertificate = readSettingFile('temporalTlsServerCaCertPath', config, readFile);
+  }
+  if (certPath) {
+    tls.clientCertPair = {
+      crt: readSettingFile('temporalTlsClientCertPath', config, readFile),
+      key: readSettingFile('temporalTlsClientKeyPath', config, readFile),
+    };
+  }
+  options.tls = tls;
+  return options;
+}
+
+/** A client connection (the watcher, the CLI) with the configured TLS and API key. */
+export async function connectTemporalClient(config: TemporalConnectionConfig): Promise<Connection> {
+  return Connection.connect(temporalConnectionOptions(config));
+}
+
+/**
+ * The connection settings as they may be logged: file paths and whether TLS and an API key are in
+ * use, never a key itself.
+ */
+export function describeTemporalConnection(config: TemporalConnectionConfig): LogFields {
+  const apiKey = config.temporalApiKeyFile
+    ? `set (from the file ${config.temporalApiKeyFile})`
+    : config.temporalApiKey
+      ? `set (from $${temporalSettings.temporalApiKey.env} or --${temporalSettings.temporalApiKey.flag})`
+      : 'none';
+  const tlsOn = tlsEnabled(config, apiKey !== 'none');
+  return {
+    temporalAddress: config.temporalAddress,
+    tls: tlsOn
+      ? {
+          serverCa: config.temporalTlsServerCaCertPath || 'system roots',
+          clientCert: config.temporalTlsClientCertPath || 'none',
+          ...(config.temporalTlsServerName ? { serverName: config.temporalTlsServerName } : {}),
+        }
+      : 'off',
+    apiKey,
+  };
+}
+
+/** A copy of any config with the Temporal API key replaced, for code that logs a whole config object. */
+export function redactTemporalSecrets<C extends Partial<TemporalConnectionConfig>>(config: C): C {
+  return config.temporalApiKey ? { ...config, temporalApiKey: '[redacted]' } : config;
+}
+
+function tlsSettingsGiven(config: TemporalConnectionConfig): boolean {
+  return Boolean(
+    config.temporalTlsServerCaCertPath || config.temporalTlsClientCertPath || config.temporalTlsServerName,
+  );
+}
+
+function tlsEnabled(config: TemporalConnectionConfig, hasApiKey: boolean): boolean {
+  return config.temporalTls === 'auto' ? tlsSettingsGiven(config) || hasApiKey : config.temporalTls;
+}
+
+function resolveApiKey(config: TemporalConnectionConfig, readFile: ReadFile): string | undefined {
+  if (config.temporalApiKey && config.temporalApiKeyFile) {
+    throw new ConfigError(
+      `set the API key either with ${source('temporalApiKey')} or with ${source('temporalApiKeyFile')}, not both`,
+    );
+  }
+  if (config.temporalApiKey) return config.temporalApiKey;
+  if (!config.temporalApiKeyFile) return undefined;
+  // A key file written with `echo` ends in a newline, which is not part of the key.
+  const key = readSettingFile('temporalApiKeyFile', config, readFile).toString('utf8').trim();
+  if (key === '') throw new ConfigError(`${source('temporalApiKeyFile')}: ${config.temporalApiKeyFile} is empty`);
+  return key;
+}
+
+type FileSetting =
+  'temporalTlsServerCaCertPath' | 'temporalTlsClientCertPath' | 'temporalTlsClientKeyPath' | 'temporalApiKeyFile';
+
+function readSettingFile(key: FileSetting, config: TemporalConnectionConfig, readFile: ReadFile): Buffer {
+  const file = config[key];
+  try {
+    return readFile(file);
+  } catch (err) {
+    // The message names the file, never its content.
+    throw new ConfigError(`${source(key)}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function source(key: keyof typeof temporalSettings): string {
+  const setting = temporalSettings[key];
+  return `--${setting.flag} ($${setting.env})`;
+}

@@ -1,0 +1,199 @@
+/**
+ * The Temporal connection settings on the wire: a real TLS server on loopback with its own CA,
+ * demanding a client certificate, answers the gRPC calls that `Connection.connect` (the watcher,
+ * the CLI) and `NativeConnection.connect` (the worker) make first, and records what each client
+ * presented: the server name it asked for, its certificate and its Authorization header. This is
+ * what talking to Temporal Cloud or a self-hosted cluster with mutual TLS takes.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { temporalSettings } from '../../src/cli/settings';
+import { loadConfig } from '../../src/shared/config';
+import { connectTemporalClient, temporalConnectionOptions } from '../../src/temporal/connection';
+
+interface SeenCall {
+  path: string;
+  authorization?: string;
+  serverName: string | false | null;
+  clientCommonName?: string | string[];
+}
+
+const serverName = 'temporal.test';
+const apiKey = 'test-api-key-7f3a';
+let dir: string;
+let server: http2.Http2SecureServer;
+let address: string;
+const seen: SeenCall[] = [];
+
+function openssl(args: string[]): void {
+  try {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error('this test makes its certificates with openssl: install it (apt-get install openssl)');
+    }
+    throw err;
+  }
+}
+
+/** A CA, a server certificate for `serverName` and a client certificate, all signed by the CA. */
+function makeCertificates(): void {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  for (const [name, subject, extensions] of [
+    ['server', '/CN=temporal.test', `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\n`],
+    ['client', '/CN=efs-orchestrator', 'extendedKeyUsage=clientAuth\n'],
+  ] as const) {
+    fs.writeFileSync(
+      path.join(dir, `${name}.ext`),
+      `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n${extensions}`,
+    );
+    openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-out',
+      `${name}.crt`,
+      '-extfile',
+      `${name}.ext`,
+    ]);
+  }
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-temporal-tls-'));
+  makeCertificates();
+  const pem = (file: string): Buffer => fs.readFileSync(path.join(dir, file));
+  server = http2.createSecureServer({
+    key: pem('server.key'),
+    cert: pem('server.crt'),
+    ca: pem('ca.crt'),
+    requestCert: true,
+    rejectUnauthorized: true,
+    ALPNProtocols: ['h2'],
+  });
+  server.on('stream', (stream, headers) => {
+    const socket = stream.session?.socket as TLSSocket;
+    seen.push({
+      path: String(headers[':path']),
+      authorization: headers.authorization,
+      serverName: socket.servername,
+      clientCommonName: socket.getPeerCertificate().subject?.CN,
+    });
+    stream.resume();
+    // An empty message is a valid answer to any call (all fields at their defaults), then OK.
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+    stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+    stream.end(Buffer.alloc(5));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The settings as the CLI resolves them from these variables. */
+function settings(env: Record<string, string>) {
+  return loadConfig(temporalSettings, new Map(), { TEMPORAL_ADDRESS: address, ...env });
+}
+
+const mutualTls = () => ({
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: path.join(dir, 'ca.crt'),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'client.crt'),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: path.join(dir, 'client.key'),
+  TEMPORAL_TLS_SERVER_NAME: serverName,
+});
+
+function callsSince(start: number): SeenCall[] {
+  return seen.slice(start);
+}
+
+describe('connecting to Temporal over TLS', () => {
+  it('the client (watcher, CLI) presents its certificate, the server name and the API key from a file', async () => {
+    fs.writeFileSync(path.join(dir, 'api-key'), `${apiKey}\n`);
+    const start = seen.length;
+    const connection = await connectTemporalClient(
+      settings({ ...mutualTls(), TEMPORAL_API_KEY_FILE: path.join(dir, 'api-key') }),
+    );
+    await connection.close();
+    const calls = callsSince(start);
+    expect(calls.map((c) => c.path)).toContain('/temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo');
+    for (const call of calls) {
+      expect(call).toMatchObject({
+        authorization: `Bearer ${apiKey}`,
+        serverName,
+        clientCommonName: 'efs-orchestrator',
+      });
+    }
+  });
+
+  it('the worker’s native connection does the same, with the API key from the variable', async () => {
+    const start = seen.length;
+    const connection = await NativeConnection.connect(
+      temporalConnectionOptions(settings({ ...mutualTls(), TEMPORAL_API_KEY: apiKey })),
+    );
+    await connection.close();
+    const calls = callsSince(start);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call).toMatchObject({
+        authorization: `Bearer ${apiKey}`,
+        serverName,
+        clientCommonName: 'efs-orchestrator',
+      });
+    }
+  });
+
+  it('without the server’s CA the server is not trusted, and without a client certificate it refuses', async () => {
+    const start = seen.length;
+    const untrusted = settings({ ...mutualTls(), TEMPORAL_TLS_SERVER_CA_CERT_PATH: '' });
+    await expect(
+      Connection.connect({ ...temporalConnectionOptions(untrusted), connectTimeout: 3_000 }),
+    ).rejects.toThrow();
+    const anonymous = settings({
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: path.join(dir, 'ca.crt'),
+      TEMPORAL_TLS_SERVER_NAME: serverName,
+    });
+    await expect(
+      Connection.connect({ ...temporalConnectionOptions(anonymous), connectTimeout: 3_000 }),
+    ).rejects.toThrow();
+    // Neither got as far as a call.
+    expect(callsSince(start)).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { expect } from '@jest/globals';
+import { ConditionType, type FileSystemObject, type FileSystemSpec } from '../../src/api/filesystem';
 import { repoRoot } from '../../src/shared/paths';
-import { type E2eContext } from './harness';
+import { applyFileSystem, conditionOf, eventually, fileSystemsOfRun, getFileSystem, type E2eContext } from './harness';
 
 /** Runs the compiled `efs-orchestrator` CLI with the stack's env, as a person would. */
 export function runCli(
@@ -46,3 +48,51 @@ export function sample(text: string, series: string): number | undefined {
 
 /** Env that keeps a test's orchestrator processes off the default metrics ports (the dev stack's own use them). */
 export const noMetricsPorts = { METRICS_PORT: '0', TEMPORAL_METRICS_BIND: 'off' };
+
+/**
+ * Applies an object whose CreateFileSystem fails as AWS fails a bad request (terminal), and
+ * waits until the object says so. The emulator's faults are shared by everything using the stack,
+ * so another test run may take (or clear) the fault first and the object syncs instead: then it
+ * tries again with a new object. Returns the terminal object's name.
+ */
+export async function applyTerminalObject(
+  ctx: E2eContext,
+  baseName: string,
+  spec: FileSystemSpec = {},
+  attempts = 3,
+): Promise<string> {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const name = attempt === 1 ? baseName : `${baseName}-${attempt}`;
+    await ctx.admin.injectFault({
+      kind: 'error',
+      errorCode: 'BadRequest',
+      status: 400,
+      operation: 'CreateFileSystem',
+      times: 1,
+    });
+    await applyFileSystem(ctx, name, spec);
+    let settled: FileSystemObject | undefined;
+    await eventually(
+      `${name} to be terminal or synced`,
+      async () => {
+        settled = await getFileSystem(ctx, name);
+        return [ConditionType.terminal, ConditionType.synced].some((t) => conditionOf(settled, t)?.status === 'True');
+      },
+      120_000,
+      200,
+      () => JSON.stringify(settled?.status ?? null),
+    );
+    if (conditionOf(settled, ConditionType.terminal)?.status === 'True') return name;
+  }
+  throw new Error(
+    `no CreateFileSystem fault reached this run's objects in ${attempts} tries: something else on the stack keeps taking or clearing the emulator's faults`,
+  );
+}
+
+/** Every object of the run has exactly one file system of its own. */
+export async function expectOneFileSystemPerObject(ctx: E2eContext): Promise<void> {
+  const objects = (await ctx.fileSystems.list(ctx.namespace)).items.length;
+  const found = await fileSystemsOfRun(ctx);
+  expect(found).toHaveLength(objects);
+  expect(new Set(found.map((f) => f.CreationToken)).size).toBe(objects);
+}

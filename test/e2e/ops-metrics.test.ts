@@ -2,7 +2,14 @@ import * as net from 'node:net';
 import { ConditionType } from '../../src/api/filesystem';
 import { serveMetrics } from '../../src/metrics/server';
 import { createLogger } from '../../src/shared/log';
-import { applyFileSystem, createE2eContext, eventually, startOrchestrator, waitForCondition, type E2eContext } from './harness';
+import {
+  applyFileSystem,
+  createE2eContext,
+  eventually,
+  startOrchestrator,
+  waitForCondition,
+  type E2eContext,
+} from './harness';
 import { freePort, sample, scrape } from './ops-helpers';
 
 /**
@@ -29,26 +36,35 @@ test('after a sync, /metrics shows EFS calls, throttles, time to synced, objects
     LEADER_ELECTION_NAMESPACE: ctx.namespace,
   });
   await watcher.waitForLog('"became leader"');
-  // One throttled CreateFileSystem: retried at once by the activity, and counted.
-  await ctx.admin.injectFault({ kind: 'throttling', operation: 'CreateFileSystem', times: 1 });
+  // One throttled CreateFileSystem: retried at once by the activity, and counted. The emulator's
+  // faults are shared by everything on the stack; if another run takes this one, try a new object.
   const startedAt = Date.now();
-  await applyFileSystem(ctx, 'measured');
-  await waitForCondition(ctx, 'measured', ConditionType.synced, 'True');
+  let objects = 0;
+  let worker = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await ctx.admin.injectFault({ kind: 'throttling', operation: 'CreateFileSystem', times: 1 });
+    await applyFileSystem(ctx, `measured-${attempt}`);
+    objects++;
+    await waitForCondition(ctx, `measured-${attempt}`, ConditionType.synced, 'True');
+    worker = await scrape(workerPort);
+    if (sample(worker, 'efs_orchestrator_efs_throttles_total{operation="CreateFileSystem"}') !== undefined) break;
+  }
   const elapsedSeconds = (Date.now() - startedAt) / 1000;
 
-  const worker = await scrape(workerPort);
   const calls = (operation: string, outcome: string): number =>
     sample(worker, `efs_orchestrator_efs_calls_total{operation="${operation}",outcome="${outcome}"}`) ?? 0;
-  expect(calls('CreateFileSystem', 'ThrottlingException')).toBe(1);
-  expect(calls('CreateFileSystem', 'success')).toBe(1);
-  expect(calls('DescribeFileSystems', 'success')).toBeGreaterThanOrEqual(1);
   expect(sample(worker, 'efs_orchestrator_efs_throttles_total{operation="CreateFileSystem"}')).toBe(1);
-  expect(sample(worker, 'efs_orchestrator_efs_call_duration_seconds_count{operation="CreateFileSystem"}')).toBe(2);
-  // The first sync of this worker's only object: one observation, no longer than the test waited.
-  expect(sample(worker, 'efs_orchestrator_time_to_synced_seconds_count{kind="FileSystem"}')).toBe(1);
+  expect(calls('CreateFileSystem', 'ThrottlingException')).toBe(1);
+  expect(calls('CreateFileSystem', 'success')).toBe(objects);
+  expect(calls('DescribeFileSystems', 'success')).toBeGreaterThanOrEqual(objects);
+  expect(sample(worker, 'efs_orchestrator_efs_call_duration_seconds_count{operation="CreateFileSystem"}')).toBe(
+    objects + 1,
+  );
+  // One first sync per object of this worker, none longer than the test waited.
+  expect(sample(worker, 'efs_orchestrator_time_to_synced_seconds_count{kind="FileSystem"}')).toBe(objects);
   const timeToSynced = sample(worker, 'efs_orchestrator_time_to_synced_seconds_sum{kind="FileSystem"}') as number;
   expect(timeToSynced).toBeGreaterThan(0);
-  expect(timeToSynced).toBeLessThanOrEqual(elapsedSeconds + 1);
+  expect(timeToSynced).toBeLessThanOrEqual(objects * (elapsedSeconds + 1));
   expect(worker).toMatch(/^process_resident_memory_bytes \d+/m);
 
   // The watcher's cache follows the object's conditions as the status writes come in.
@@ -57,11 +73,15 @@ test('after a sync, /metrics shows EFS calls, throttles, time to synced, objects
     'the watcher to count the object as Synced',
     async () => {
       watcherText = await scrape(watcherPort);
-      return sample(watcherText, 'efs_orchestrator_objects{kind="FileSystem",sync_state="Synced"}') === 1;
+      return sample(watcherText, 'efs_orchestrator_objects{kind="FileSystem",sync_state="Synced"}') === objects;
     },
     15_000,
     200,
-    () => watcherText.split('\n').filter((l) => l.startsWith('efs_orchestrator_objects')).join('; '),
+    () =>
+      watcherText
+        .split('\n')
+        .filter((l) => l.startsWith('efs_orchestrator_objects'))
+        .join('; '),
   );
   expect(sample(watcherText, 'efs_orchestrator_objects{kind="FileSystem",sync_state="Creating"}')).toBe(0);
   expect(sample(watcherText, 'efs_orchestrator_watcher_events_total{kind="FileSystem"}')).toBeGreaterThanOrEqual(3);

@@ -1,23 +1,24 @@
-import { ConditionType } from '../../src/api/filesystem';
+import { ConditionType, type FileSystemObject } from '../../src/api/filesystem';
 import { workflowIdFor } from '../../src/api/workflow-contract';
 import { creationTokenFor } from '../../src/domain/filesystem';
 import {
   applyFileSystem,
   conditionOf,
   createE2eContext,
-  fileSystemsOfRun,
   getFileSystem,
   startOrchestrator,
   waitForCondition,
   type E2eContext,
 } from './harness';
-import { noMetricsPorts, runCli } from './ops-helpers';
+import { applyTerminalObject, expectOneFileSystemPerObject, noMetricsPorts, runCli } from './ops-helpers';
 
 /**
  * The operating commands against the real stack: `resync` re-runs a sync through the workflow
  * (also while the watcher is down), `explain` shows one object on one screen, `status` lists them.
+ * The terminal failure is an emulator fault on CreateFileSystem (400 BadRequest, once): after the
+ * failure the cause is gone, but nothing retries until someone asks.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 let ctx: E2eContext;
 afterEach(async () => {
@@ -28,94 +29,86 @@ afterEach(async () => {
 
 const uiBase = 'http://127.0.0.1:8233';
 
-async function expectOneFileSystemPerObject(c: E2eContext, objects: number): Promise<void> {
-  const found = await fileSystemsOfRun(c);
-  expect(found).toHaveLength(objects);
-  expect(new Set(found.map((f) => f.CreationToken)).size).toBe(objects);
-}
-
-/** The next CreateFileSystem fails as AWS fails a bad request: terminal, and fixed once the fault is spent. */
-function failNextCreate(c: E2eContext): Promise<unknown> {
-  return c.admin.injectFault({
-    kind: 'error',
-    errorCode: 'BadRequest',
-    status: 400,
-    operation: 'CreateFileSystem',
-    times: 1,
-  });
-}
-
 test('a terminal object: explain shows why, resync re-runs the sync once the cause is gone, status lists it', async () => {
   ctx = await createE2eContext('resync');
   startOrchestrator(ctx, 'worker', noMetricsPorts);
   startOrchestrator(ctx, 'watcher', noMetricsPorts);
-  await failNextCreate(ctx);
-  const obj = await applyFileSystem(ctx, 'broken', { performanceMode: 'generalPurpose', encrypted: true });
-  const terminal = await waitForCondition(ctx, 'broken', ConditionType.terminal, 'True');
+  const broken = await applyTerminalObject(ctx, 'broken', { performanceMode: 'generalPurpose', encrypted: true });
+  const terminal = (await getFileSystem(ctx, broken)) as FileSystemObject;
   expect(conditionOf(terminal, ConditionType.terminal)?.reason).toBe('BadRequest');
+  const ref = `${ctx.namespace}/${broken}`;
+  const workflowId = workflowIdFor('FileSystem', {
+    namespace: ctx.namespace,
+    name: broken,
+    uid: terminal.metadata.uid,
+  });
 
-  const workflowId = workflowIdFor('FileSystem', { namespace: ctx.namespace, name: 'broken', uid: obj.metadata.uid });
-  const explained = await runCli(ctx, ['explain', `${ctx.namespace}/broken`, '--temporal-ui-url', uiBase]);
+  const explained = await runCli(ctx, ['explain', ref, '--temporal-ui-url', uiBase]);
   expect(explained.stderr).toBe('');
   expect(explained.code).toBe(0);
   const out = explained.stdout;
-  expect(out).toContain(`FileSystem:         ${ctx.namespace}/broken`);
+  expect(out).toContain(`FileSystem:         ${ref}\n`);
   expect(out).toMatch(/Sync state:\s+Terminal/);
   expect(out).toMatch(/performanceMode: generalPurpose/);
   expect(out).toMatch(/ACK\.Terminal\s+True\s+BadRequest\s+\d+s\s+CreateFileSystem: /);
   expect(out).toMatch(/ACK\.ResourceSynced\s+False\s+Terminal/);
-  expect(out).toContain(`Id:               ${workflowId}`);
+  expect(out).toContain(`Id:               ${workflowId}\n`);
   expect(out).toMatch(/Run:\s+\S+ \(RUNNING, started \d+s ago, \d+ events\)/);
   expect(out).toMatch(/State:\s+Terminal: CreateFileSystem: /);
   expect(out).toMatch(/Last error:\s+CreateFileSystem: .+/);
-  expect(out).toContain(`Next retry:         none: fix the cause, then \`efs-orchestrator resync ${ctx.namespace}/broken\``);
-  expect(out).toMatch(
-    new RegExp(`Temporal UI:\\s+${uiBase}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/[0-9a-f-]{36}/history`),
-  );
+  expect(out).toContain(`Next retry:         none: fix the cause, then \`efs-orchestrator resync ${ref}\``);
+  const link = `${uiBase}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/`;
+  expect(out).toMatch(new RegExp(`Temporal UI:\\s+${link.replace(/[.?]/g, '\\$&')}[0-9a-f-]{36}/history\\n`));
 
   // Terminal means it stays so by itself: nothing retries until someone asks.
   await new Promise((r) => setTimeout(r, 3_000));
-  expect(conditionOf(await getFileSystem(ctx, 'broken'), ConditionType.terminal)?.status).toBe('True');
+  expect(conditionOf(await getFileSystem(ctx, broken), ConditionType.terminal)?.status).toBe('True');
 
-  const resync = await runCli(ctx, ['resync', `${ctx.namespace}/broken`]);
+  const resync = await runCli(ctx, ['resync', ref]);
   expect(resync.code).toBe(0);
-  expect(resync.stdout).toBe(`${ctx.namespace}/broken  resync requested  (workflow ${workflowId})\n`);
-  const synced = await waitForCondition(ctx, 'broken', ConditionType.synced, 'True');
+  expect(resync.stdout).toBe(`${ref}  resync requested  (workflow ${workflowId})\n`);
+  const synced = await waitForCondition(ctx, broken, ConditionType.synced, 'True');
   expect(conditionOf(synced, ConditionType.terminal)?.status).toBe('False');
-  await expectOneFileSystemPerObject(ctx, 1);
 
   await applyFileSystem(ctx, 'second');
   await waitForCondition(ctx, 'second', ConditionType.synced, 'True');
+  await expectOneFileSystemPerObject(ctx);
   const status = await runCli(ctx, ['status', '--namespace', ctx.namespace]);
   expect(status.code).toBe(0);
   const lines = status.stdout.trimEnd().split('\n');
   expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+ID\s+STATE\s+SYNCED\s+AGE$/);
-  expect(lines).toHaveLength(3);
-  for (const [line, name] of [
-    [lines[1], 'broken'],
-    [lines[2], 'second'],
-  ] as const) {
-    const fileSystemId = (await getFileSystem(ctx, name))?.status?.fileSystemID as string;
-    expect(line).toMatch(new RegExp(`^${ctx.namespace}\\s+${name}\\s+${fileSystemId}\\s+Synced\\s+True\\s+\\d+s$`));
-  }
+  const objects = (await ctx.fileSystems.list(ctx.namespace)).items.sort((a, b) =>
+    a.metadata.name.localeCompare(b.metadata.name),
+  );
+  expect(objects.map((o) => o.metadata.name)).toEqual(expect.arrayContaining([broken, 'second']));
+  expect(lines.slice(1)).toHaveLength(objects.length);
+  objects.forEach((obj, i) => {
+    const fileSystemId = (obj.status as { fileSystemID?: string } | undefined)?.fileSystemID;
+    expect(fileSystemId).toMatch(/^fs-[0-9a-f]+$/);
+    expect(lines[i + 1]).toMatch(
+      new RegExp(`^${ctx.namespace}\\s+${obj.metadata.name}\\s+${fileSystemId}\\s+Synced\\s+True\\s+\\d+s$`),
+    );
+  });
 });
 
 test('resync --all-terminal re-runs only the terminal objects, while the watcher is down', async () => {
   ctx = await createE2eContext('resync-down');
   startOrchestrator(ctx, 'worker', noMetricsPorts);
   const watcher = startOrchestrator(ctx, 'watcher', noMetricsPorts);
-  await failNextCreate(ctx);
-  await applyFileSystem(ctx, 'stuck');
-  await waitForCondition(ctx, 'stuck', ConditionType.terminal, 'True');
+  const stuck = await applyTerminalObject(ctx, 'stuck');
   await applyFileSystem(ctx, 'healthy');
   await waitForCondition(ctx, 'healthy', ConditionType.synced, 'True');
 
   await watcher.kill('SIGKILL');
   const resync = await runCli(ctx, ['resync', '--all-terminal', '--namespace', ctx.namespace]);
   expect(resync.code).toBe(0);
-  expect(resync.stdout).toMatch(new RegExp(`^${ctx.namespace}/stuck  resync requested  \\(workflow filesystem/${ctx.namespace}/stuck/[0-9a-f-]{36}\\)\\n$`));
-  await waitForCondition(ctx, 'stuck', ConditionType.synced, 'True');
-  await expectOneFileSystemPerObject(ctx, 2);
+  expect(resync.stdout).toMatch(
+    new RegExp(
+      `^${ctx.namespace}/${stuck}  resync requested  \\(workflow filesystem/${ctx.namespace}/${stuck}/[0-9a-f-]{36}\\)\\n$`,
+    ),
+  );
+  await waitForCondition(ctx, stuck, ConditionType.synced, 'True');
+  await expectOneFileSystemPerObject(ctx);
 
   // Nothing terminal is left; an unknown name is an error that says so.
   const again = await runCli(ctx, ['resync', '--all-terminal', '--namespace', ctx.namespace]);

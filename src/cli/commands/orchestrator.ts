@@ -89,8 +89,11 @@ export const watcherCommand = defineCommand({
     const metrics = await startMetrics(config, 'watcher');
     const { stop, done, close } = await startWatcher(config);
     onShutdown(stop);
-    await done;
-    await Promise.all([close(), metrics?.close()]);
+    try {
+      await done;
+    } finally {
+      await Promise.all([close(), metrics?.close()]);
+    }
     return 0;
   },
 });
@@ -104,8 +107,15 @@ export const runCommand = defineCommand({
     const metrics = await startMetrics(config, 'orchestrator');
     const { stop, done, close } = await startWatcher(config);
     onShutdown(stop);
-    await Promise.all([worker.run().finally(stop), done.finally(() => worker.shutdown())]);
-    await Promise.all([close(), connection.close(), metrics?.close()]);
+    // On SIGINT/SIGTERM the Temporal runtime is already stopping the worker: shut it down only otherwise.
+    const stopWorker = (): void => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
+    try {
+      await Promise.all([worker.run().finally(stop), done.finally(stopWorker)]);
+    } finally {
+      await Promise.all([close(), connection.close(), metrics?.close()]);
+    }
     return 0;
   },
 });

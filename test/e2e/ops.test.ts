@@ -122,10 +122,11 @@ test('resync --all-terminal re-runs only the terminal objects, while the watcher
 
 test('explain shows the pending activity while AWS is still creating, and nothing pending once synced', async () => {
   ctx = await createE2eContext('explain');
-  startOrchestrator(ctx, 'worker', noMetricsPorts);
-  startOrchestrator(ctx, 'watcher', noMetricsPorts);
+  // The hold must be in place before the create: the orchestrator starts only after it.
   const obj = await applyFileSystem(ctx, 'slow');
   await ctx.admin.holdInCreating({ creationToken: creationTokenFor(obj.metadata.uid) });
+  startOrchestrator(ctx, 'worker', noMetricsPorts);
+  startOrchestrator(ctx, 'watcher', noMetricsPorts);
   const creating = await waitForCondition(ctx, 'slow', ConditionType.synced, 'False');
   const fileSystemId = creating.status?.fileSystemID;
 

@@ -1,5 +1,5 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { Client, Connection, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type Connection, type WorkflowExecutionDescription } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
 import {
@@ -14,6 +14,7 @@ import { resyncSignal, stateQuery, workflowIdFor, type WorkflowState } from '../
 import { loadKubeConfig } from '../../kube/client';
 import { syncStateOf } from '../../metrics/sync-state';
 import { ConfigError, parsers, type ConfigOf, type Setting } from '../../shared/config';
+import { connectTemporalClient } from '../../temporal/connection';
 import { defineCommand } from '../command';
 import { kubeSettings, temporalSettings } from '../settings';
 
@@ -150,9 +151,9 @@ class Objects {
 
 type TemporalConfig = ConfigOf<typeof temporalSettings>;
 
-/** The one place these commands connect to Temporal. */
+/** The one place these commands connect to Temporal (with the configured TLS or API key). */
 async function connectTemporal(config: TemporalConfig): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '10 seconds' });
+  const connection = await connectTemporalClient(config);
   return { client: new Client({ connection, namespace: config.temporalNamespace }), connection };
 }
 

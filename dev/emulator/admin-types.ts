@@ -59,6 +59,11 @@ export interface FaultSpec {
   errorCode?: string;
   status?: number;
   message?: string;
+  /**
+   * Only requests whose path, query or body contain this text match (e.g. one object's uid, which
+   * is in its creation token), so tests sharing one emulator fault only their own calls.
+   */
+  requestIncludes?: string;
 }
 
 export interface FaultRuleStatus extends FaultSpec {

@@ -78,7 +78,9 @@ export class Emulator {
     }
 
     // Fault rules are about EFS operations; requests no operation matches are never faulted.
-    const decision: FaultDecision = match.route ? this.faults.decide(operation) : { applied: [], delayBeforeMs: 0 };
+    const decision: FaultDecision = match.route
+      ? this.faults.decide(operation, `${url.pathname}${url.search}\n${rawBody}`)
+      : { applied: [], delayBeforeMs: 0 };
     if (decision.applied.length > 0) {
       this.counters.fault(operation);
       this.log.info('fault injected', { operation, rules: decision.applied, requestId });

@@ -82,11 +82,13 @@ export class FaultInjector {
     return this.rules.map((r) => ({ ...r.status }));
   }
 
-  decide(operation: string): FaultDecision {
+  /** `request` is the request's path, query and body: what `requestIncludes` looks in. */
+  decide(operation: string, request = ''): FaultDecision {
     const decision: FaultDecision = { applied: [], delayBeforeMs: 0 };
     for (const rule of this.rules) {
       const { status } = rule;
       if (status.operation !== '*' && status.operation !== operation) continue;
+      if (status.requestIncludes !== undefined && !request.includes(status.requestIncludes)) continue;
       const terminalBefore =
         cannedErrors[status.kind] !== undefined || status.kind === 'error' || status.kind === 'connectionReset';
       // One error per request: later error rules neither count this request nor fire.
@@ -184,8 +186,26 @@ export class FaultInjector {
         throw new InvalidFaultSpec('status must be an HTTP error status (400-599)');
       }
     }
-    const { kind, every, times, rate, seed, delayMs, errorCode, status, message } = spec;
-    const known: FaultSpec = { kind, operation, every, times, rate, seed, delayMs, errorCode, status, message };
+    if (
+      spec.requestIncludes !== undefined &&
+      (typeof spec.requestIncludes !== 'string' || spec.requestIncludes === '')
+    ) {
+      throw new InvalidFaultSpec('requestIncludes must be a non-empty string');
+    }
+    const { kind, every, times, rate, seed, delayMs, errorCode, status, message, requestIncludes } = spec;
+    const known: FaultSpec = {
+      kind,
+      operation,
+      every,
+      times,
+      rate,
+      seed,
+      delayMs,
+      errorCode,
+      status,
+      message,
+      requestIncludes,
+    };
     return Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)) as unknown as FaultSpec;
   }
 }

@@ -6,7 +6,13 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
 import { testRunLabel } from '../../dev/stack/orchestrator';
-import { apiVersion, fileSystemNames, type Condition, type FileSystemObject, type FileSystemSpec } from '../../src/api/filesystem';
+import {
+  apiVersion,
+  fileSystemNames,
+  type Condition,
+  type FileSystemObject,
+  type FileSystemSpec,
+} from '../../src/api/filesystem';
 import { kindInfo } from '../../src/api/kinds';
 import { type KubeObject } from '../../src/api/object';
 import { KindClient, loadKubeConfig, mergePatch } from '../../src/kube/client';
@@ -66,7 +72,11 @@ export interface OrchestratorProcess {
 }
 
 /** Starts `efs-orchestrator <role>` with only the stack's env plus this run's isolation settings. */
-export function startOrchestrator(ctx: E2eContext, role: 'worker' | 'watcher' | 'run', extraEnv: Record<string, string> = {}): OrchestratorProcess {
+export function startOrchestrator(
+  ctx: E2eContext,
+  role: 'worker' | 'watcher' | 'run',
+  extraEnv: Record<string, string> = {},
+): OrchestratorProcess {
   const logDir = path.join(repoRoot, 'test-output', 'e2e');
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${ctx.runId}-${role}-${ctx.processes.length}.log`);
@@ -94,7 +104,11 @@ export function startOrchestrator(ctx: E2eContext, role: 'worker' | 'watcher' | 
       await exited;
     },
     async waitForLog(text, timeoutMs = 60_000) {
-      await eventually(`${role} to log "${text}" (see ${logFile})`, async () => fs.readFileSync(logFile, 'utf8').includes(text), timeoutMs);
+      await eventually(
+        `${role} to log "${text}" (see ${logFile})`,
+        async () => fs.readFileSync(logFile, 'utf8').includes(text),
+        timeoutMs,
+      );
     },
   };
   ctx.processes.push(proc);
@@ -118,13 +132,24 @@ export async function applyObject(
     version,
     namespace: ctx.namespace,
     plural: pluralOf(kind),
-    body: { apiVersion, kind, metadata: { name, namespace: ctx.namespace, labels: { [testRunLabel]: ctx.runId }, annotations }, spec },
+    body: {
+      apiVersion,
+      kind,
+      metadata: { name, namespace: ctx.namespace, labels: { [testRunLabel]: ctx.runId }, annotations },
+      spec,
+    },
   })) as KubeObject;
 }
 
 export async function getObject(ctx: E2eContext, kind: string, name: string): Promise<KubeObject | undefined> {
   try {
-    return (await ctx.fileSystems.api.getNamespacedCustomObject({ group, version, namespace: ctx.namespace, plural: pluralOf(kind), name })) as KubeObject;
+    return (await ctx.fileSystems.api.getNamespacedCustomObject({
+      group,
+      version,
+      namespace: ctx.namespace,
+      plural: pluralOf(kind),
+      name,
+    })) as KubeObject;
   } catch (err) {
     if ((err as { code?: unknown }).code === 404) return undefined;
     throw err;
@@ -132,7 +157,12 @@ export async function getObject(ctx: E2eContext, kind: string, name: string): Pr
 }
 
 /** Merge-patches an object (spec, annotations). */
-export async function patchObject(ctx: E2eContext, kind: string, name: string, patch: Record<string, unknown>): Promise<void> {
+export async function patchObject(
+  ctx: E2eContext,
+  kind: string,
+  name: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
   await ctx.fileSystems.api.patchNamespacedCustomObject(
     { group, version, namespace: ctx.namespace, plural: pluralOf(kind), name, body: patch },
     mergePatch,
@@ -140,7 +170,13 @@ export async function patchObject(ctx: E2eContext, kind: string, name: string, p
 }
 
 export async function deleteObject(ctx: E2eContext, kind: string, name: string): Promise<void> {
-  await ctx.fileSystems.api.deleteNamespacedCustomObject({ group, version, namespace: ctx.namespace, plural: pluralOf(kind), name });
+  await ctx.fileSystems.api.deleteNamespacedCustomObject({
+    group,
+    version,
+    namespace: ctx.namespace,
+    plural: pluralOf(kind),
+    name,
+  });
 }
 
 export async function waitForObjectCondition(
@@ -166,7 +202,11 @@ export async function waitForObjectCondition(
 }
 
 export async function waitForGone(ctx: E2eContext, kind: string, name: string, timeoutMs = 120_000): Promise<void> {
-  await eventually(`${kind} ${ctx.namespace}/${name} to be gone`, async () => (await getObject(ctx, kind, name)) === undefined, timeoutMs);
+  await eventually(
+    `${kind} ${ctx.namespace}/${name} to be gone`,
+    async () => (await getObject(ctx, kind, name)) === undefined,
+    timeoutMs,
+  );
 }
 
 export async function applyFileSystem(
@@ -202,7 +242,9 @@ export async function waitForCondition(
 }
 
 /** The emulator's file systems that belong to this test run's objects (by their creation token's uid). */
-export async function fileSystemsOfRun(ctx: E2eContext): Promise<{ FileSystemId: string; CreationToken: string; LifeCycleState: string }[]> {
+export async function fileSystemsOfRun(
+  ctx: E2eContext,
+): Promise<{ FileSystemId: string; CreationToken: string; LifeCycleState: string }[]> {
   const all = await ctx.admin.fileSystems();
   const list = await ctx.fileSystems.list(ctx.namespace);
   const uids = new Set(list.items.map((o) => o.metadata.uid));

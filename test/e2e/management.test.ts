@@ -43,7 +43,12 @@ let efs: EFSClient;
 
 beforeAll(async () => {
   ctx = await createE2eContext('manage');
-  efs = new EFSClient({ region: ctx.env.AWS_REGION, endpoint: ctx.env.AWS_ENDPOINT_URL_EFS, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  efs = new EFSClient({
+    region: ctx.env.AWS_REGION,
+    endpoint: ctx.env.AWS_ENDPOINT_URL_EFS,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   // Short drift checks so the periodic resync is observable within the test.
   startOrchestrator(ctx, 'run', { RESYNC_INTERVAL_SECONDS: '3600' });
 });
@@ -53,23 +58,30 @@ afterAll(async () => {
   efs.destroy();
 });
 
-const describe1 = async (id: string) => (await efs.send(new DescribeFileSystemsCommand({ FileSystemId: id }))).FileSystems?.[0];
+const describe1 = async (id: string) =>
+  (await efs.send(new DescribeFileSystemsCommand({ FileSystemId: id }))).FileSystems?.[0];
 const policyOf = async (id: string) =>
   efs.send(new DescribeFileSystemPolicyCommand({ FileSystemId: id })).then(
     (out) => out.Policy ?? null,
     (err: Error) => (err.name === 'PolicyNotFound' ? null : Promise.reject(err)),
   );
 const tagsOf = async (id: string) =>
-  Object.fromEntries(((await efs.send(new ListTagsForResourceCommand({ ResourceId: id }))).Tags ?? []).map((t) => [t.Key, t.Value]));
+  Object.fromEntries(
+    ((await efs.send(new ListTagsForResourceCommand({ ResourceId: id }))).Tags ?? []).map((t) => [t.Key, t.Value]),
+  );
 
 /** Applies a spec change and waits until the object says it is synced at the new generation. */
 async function update(name: string, spec: Record<string, unknown>): Promise<void> {
   await patchObject(ctx, 'FileSystem', name, { spec });
-  await eventually(`${name} to sync its new generation`, async () => {
-    const obj = await getFileSystem(ctx, name);
-    const synced = conditionOf(obj, ConditionType.synced);
-    return synced?.status === 'True' && synced.observedGeneration === obj?.metadata.generation;
-  }, 120_000);
+  await eventually(
+    `${name} to sync its new generation`,
+    async () => {
+      const obj = await getFileSystem(ctx, name);
+      const synced = conditionOf(obj, ConditionType.synced);
+      return synced?.status === 'True' && synced.observedGeneration === obj?.metadata.generation;
+    },
+    120_000,
+  );
 }
 
 async function syncedId(name: string): Promise<string> {
@@ -81,31 +93,50 @@ test('spec updates: throughput to elastic, protection DISABLED, backups, lifecyc
   await applyFileSystem(ctx, 'updates', { throughputMode: 'bursting', tags: [{ key: 'team', value: 'a' }] });
   const id = await syncedId('updates');
 
-  await update('updates', { throughputMode: 'elastic', fileSystemProtection: { replicationOverwriteProtection: 'DISABLED' } });
+  await update('updates', {
+    throughputMode: 'elastic',
+    fileSystemProtection: { replicationOverwriteProtection: 'DISABLED' },
+  });
   const fs = await describe1(id);
   expect(fs?.ThroughputMode).toBe('elastic');
   expect(fs?.FileSystemProtection?.ReplicationOverwriteProtection).toBe('DISABLED');
 
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount' }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount' }],
+  };
   await update('updates', { policy: JSON.stringify(policy) });
   expect(JSON.parse((await policyOf(id)) ?? 'null')).toEqual(policy);
   // The same document with other whitespace and key order is not a change.
   const writesBefore = (await ctx.admin.counters()).operations.PutFileSystemPolicy?.requests ?? 0;
-  await update('updates', { policy: JSON.stringify({ Statement: policy.Statement, Version: policy.Version }, null, 2) });
+  await update('updates', {
+    policy: JSON.stringify({ Statement: policy.Statement, Version: policy.Version }, null, 2),
+  });
   expect((await ctx.admin.counters()).operations.PutFileSystemPolicy?.requests ?? 0).toBe(writesBefore);
   await update('updates', { policy: null });
   expect(await policyOf(id)).toBeNull();
 
   await update('updates', { backupPolicy: { status: 'ENABLED' } });
   await update('updates', { backupPolicy: { status: 'DISABLED' } });
-  expect((await efs.send(new DescribeBackupPolicyCommand({ FileSystemId: id }))).BackupPolicy?.Status).toMatch(/^DISABL/);
+  expect((await efs.send(new DescribeBackupPolicyCommand({ FileSystemId: id }))).BackupPolicy?.Status).toMatch(
+    /^DISABL/,
+  );
 
   await update('updates', { lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }] });
-  expect((await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: id }))).LifecyclePolicies).toEqual([{ TransitionToIA: 'AFTER_30_DAYS' }]);
+  expect((await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: id }))).LifecyclePolicies).toEqual([
+    { TransitionToIA: 'AFTER_30_DAYS' },
+  ]);
   await update('updates', { lifecyclePolicies: [] });
-  expect((await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: id }))).LifecyclePolicies ?? []).toEqual([]);
+  expect(
+    (await efs.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: id }))).LifecyclePolicies ?? [],
+  ).toEqual([]);
 
-  await update('updates', { tags: [{ key: 'team', value: 'b' }, { key: 'env', value: 'dev' }] });
+  await update('updates', {
+    tags: [
+      { key: 'team', value: 'b' },
+      { key: 'env', value: 'dev' },
+    ],
+  });
   expect(await tagsOf(id)).toMatchObject({ team: 'b', env: 'dev' });
   await update('updates', { tags: [{ key: 'env', value: 'dev' }] });
   const tags = await tagsOf(id);
@@ -136,15 +167,23 @@ test('deletion with the retain policy leaves the file system', async () => {
 
 test('deletion blocked by a mount target says which one, and proceeds once its MountTarget object is deleted', async () => {
   await applyFileSystem(ctx, 'blocked', {});
-  await applyObject(ctx, 'MountTarget', 'blocked-a', { fileSystemRef: { from: { name: 'blocked' } }, subnetID: 'subnet-0123abcd1a', securityGroups: ['sg-0123456789abcdef0'] });
+  await applyObject(ctx, 'MountTarget', 'blocked-a', {
+    fileSystemRef: { from: { name: 'blocked' } },
+    subnetID: 'subnet-0123abcd1a',
+    securityGroups: ['sg-0123456789abcdef0'],
+  });
   const id = await syncedId('blocked');
   const mt = await waitForObjectCondition(ctx, 'MountTarget', 'blocked-a', ConditionType.synced, 'True');
   const mountTargetId = mt.status?.mountTargetID as string;
   expect(mt.status?.fileSystemID).toBe(id);
 
-  await patchObject(ctx, 'MountTarget', 'blocked-a', { spec: { securityGroups: ['sg-0123456789abcdef1', 'sg-0123456789abcdef2'] } });
+  await patchObject(ctx, 'MountTarget', 'blocked-a', {
+    spec: { securityGroups: ['sg-0123456789abcdef1', 'sg-0123456789abcdef2'] },
+  });
   await eventually('security groups to change', async () => {
-    const groups = (await efs.send(new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mountTargetId }))).SecurityGroups ?? [];
+    const groups =
+      (await efs.send(new DescribeMountTargetSecurityGroupsCommand({ MountTargetId: mountTargetId }))).SecurityGroups ??
+      [];
     return groups.length === 2;
   });
 
@@ -161,7 +200,10 @@ test('deletion blocked by a mount target says which one, and proceeds once its M
 test('an object deleted while its file system is still creating leaves nothing behind', async () => {
   const obj = await applyFileSystem(ctx, 'early');
   await ctx.admin.holdInCreating({ creationToken: creationTokenFor(obj.metadata.uid) });
-  await eventually('the file system to exist', async () => (await getFileSystem(ctx, 'early'))?.status?.lifeCycleState === 'creating');
+  await eventually(
+    'the file system to exist',
+    async () => (await getFileSystem(ctx, 'early'))?.status?.lifeCycleState === 'creating',
+  );
   await deleteObject(ctx, 'FileSystem', 'early');
   await waitForGone(ctx, 'FileSystem', 'early');
   const left = (await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid));
@@ -171,39 +213,73 @@ test('an object deleted while its file system is still creating leaves nothing b
 test('adopting an existing file system fills status and then manages it', async () => {
   const existing = await efs.send(new CreateFileSystemCommand({ CreationToken: `adopt-${ctx.runId}` }));
   const id = existing.FileSystemId as string;
-  await eventually('the existing file system to be available', async () => (await describe1(id))?.LifeCycleState === 'available');
-  const obj = await applyFileSystem(ctx, 'adopted', { tags: [{ key: 'owner', value: 'k8s' }] }, {
-    [annotations.adoptionPolicy]: 'adopt',
-    [annotations.adoptionFields]: JSON.stringify({ fileSystemID: id }),
-  });
+  await eventually(
+    'the existing file system to be available',
+    async () => (await describe1(id))?.LifeCycleState === 'available',
+  );
+  const obj = await applyFileSystem(
+    ctx,
+    'adopted',
+    { tags: [{ key: 'owner', value: 'k8s' }] },
+    {
+      [annotations.adoptionPolicy]: 'adopt',
+      [annotations.adoptionFields]: JSON.stringify({ fileSystemID: id }),
+    },
+  );
   expect(await syncedId('adopted')).toBe(id);
   expect((await tagsOf(id)).owner).toBe('k8s');
   const events = await eventsOf('adopted');
   expect(events).toContain('Adopted');
   // No second file system was created for the object.
-  expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual([]);
+  expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual(
+    [],
+  );
 });
 
 test('drift made through the AWS API is corrected at the next resync and reported as an Event', async () => {
-  await applyFileSystem(ctx, 'drift', { throughputMode: 'elastic', tags: [{ key: 'team', value: 'x' }], policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }) });
+  await applyFileSystem(ctx, 'drift', {
+    throughputMode: 'elastic',
+    tags: [{ key: 'team', value: 'x' }],
+    policy: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+  });
   const id = await syncedId('drift');
   await efs.send(new UntagResourceCommand({ ResourceId: id, TagKeys: ['team'] }));
   await efs.send(new DeleteFileSystemPolicyCommand({ FileSystemId: id }));
   await efs.send(new UpdateFileSystemCommand({ FileSystemId: id, ThroughputMode: 'bursting' }));
   await eventually('the update to settle', async () => (await describe1(id))?.LifeCycleState === 'available');
-  await patchObject(ctx, 'FileSystem', 'drift', { metadata: { annotations: { [annotations.resyncRequestedAt]: new Date().toISOString() } } });
-  await eventually('the drift to be corrected', async () => (await tagsOf(id)).team === 'x' && (await policyOf(id)) !== null && (await describe1(id))?.ThroughputMode === 'elastic', 120_000);
+  await patchObject(ctx, 'FileSystem', 'drift', {
+    metadata: { annotations: { [annotations.resyncRequestedAt]: new Date().toISOString() } },
+  });
+  await eventually(
+    'the drift to be corrected',
+    async () =>
+      (await tagsOf(id)).team === 'x' &&
+      (await policyOf(id)) !== null &&
+      (await describe1(id))?.ThroughputMode === 'elastic',
+    120_000,
+  );
   await eventually('a DriftCorrected event', async () => (await eventsOf('drift')).includes('DriftCorrected'));
 });
 
 test('a resync request re-runs a terminal sync once the cause is fixed outside the spec', async () => {
-  await ctx.admin.injectFault({ kind: 'error', operation: 'CreateFileSystem', errorCode: 'FileSystemLimitExceeded', status: 403, times: 1 });
-  await applyFileSystem(ctx, 'quota');
-  const terminal = await waitForCondition(ctx, 'quota', ConditionType.terminal, 'True');
+  // The quota error hits only this object's create: its name is in the tags of the request.
+  const name = `quota-${ctx.runId}`;
+  await ctx.admin.injectFault({
+    kind: 'error',
+    operation: 'CreateFileSystem',
+    errorCode: 'FileSystemLimitExceeded',
+    status: 403,
+    times: 1,
+    requestIncludes: name,
+  });
+  await applyFileSystem(ctx, name);
+  const terminal = await waitForCondition(ctx, name, ConditionType.terminal, 'True');
   expect(conditionOf(terminal, ConditionType.terminal)?.reason).toBe('FileSystemLimitExceeded');
   const requestedAt = new Date().toISOString();
-  await patchObject(ctx, 'FileSystem', 'quota', { metadata: { annotations: { [annotations.resyncRequestedAt]: requestedAt } } });
-  const synced = await waitForCondition(ctx, 'quota', ConditionType.synced, 'True');
+  await patchObject(ctx, 'FileSystem', name, {
+    metadata: { annotations: { [annotations.resyncRequestedAt]: requestedAt } },
+  });
+  const synced = await waitForCondition(ctx, name, ConditionType.synced, 'True');
   expect(synced.status?.resyncRequestHandled).toBe(requestedAt);
   expect(conditionOf(synced, ConditionType.terminal)?.status).toBe('False');
 });
@@ -212,7 +288,9 @@ test('an invalid spec is terminal, names the field, and makes no AWS call', asyn
   const obj = await applyFileSystem(ctx, 'invalid', { throughputMode: 'provisioned' });
   const terminal = await waitForCondition(ctx, 'invalid', ConditionType.terminal, 'True');
   expect(conditionOf(terminal, ConditionType.terminal)?.message).toContain('spec.provisionedThroughputInMiBps');
-  expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual([]);
+  expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual(
+    [],
+  );
 });
 
 test('an access point on a FileSystem object: created, tagged, deleted with its object', async () => {
@@ -237,6 +315,8 @@ test('an access point on a FileSystem object: created, tagged, deleted with its 
 
 async function eventsOf(name: string): Promise<string[]> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
-  const list = await ctx.kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ctx.namespace, fieldSelector: `involvedObject.name=${name}` });
+  const list = await ctx.kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedEvent({ namespace: ctx.namespace, fieldSelector: `involvedObject.name=${name}` });
   return list.items.map((e) => e.reason ?? '');
 }

@@ -37,7 +37,11 @@ async function expectOneFileSystemPerObject(c: E2eContext, objects: number): Pro
 }
 
 async function waitForLifeCycle(c: E2eContext, name: string, state: string): Promise<void> {
-  await eventually(`${name} status to say ${state}`, async () => (await getFileSystem(c, name))?.status?.lifeCycleState === state, 60_000);
+  await eventually(
+    `${name} status to say ${state}`,
+    async () => (await getFileSystem(c, name))?.status?.lifeCycleState === state,
+    60_000,
+  );
 }
 
 test('a file system held in creating for tens of seconds: the object says so, then syncs within 3 s of the flip', async () => {
@@ -95,22 +99,29 @@ test('kill -9 of the worker while it waits for available: a new worker takes ove
 
 test('kill -9 of the worker after CreateFileSystem succeeded but before status was written: no second file system', async () => {
   ctx = await createE2eContext('killcreate');
-  // The emulator creates the file system, then holds the answer: the worker dies never having seen it.
-  const hold = await ctx.admin.injectFault({ kind: 'pauseAfter', operation: 'CreateFileSystem', times: 1 });
+  const obj = await applyFileSystem(ctx, 'killcreate');
+  // The emulator creates this object's file system, then holds the answer: the worker dies never having seen it.
+  const hold = await ctx.admin.injectFault({
+    kind: 'pauseAfter',
+    operation: 'CreateFileSystem',
+    requestIncludes: obj.metadata.uid,
+    times: 1,
+  });
   const worker = startOrchestrator(ctx, 'worker');
   startOrchestrator(ctx, 'watcher');
-  await applyFileSystem(ctx, 'killcreate');
   await ctx.admin.waitForHeld(hold.id, { timeoutMs: 60_000 });
   expect(await fileSystemsOfRun(ctx)).toHaveLength(1);
   expect((await getFileSystem(ctx, 'killcreate'))?.status?.fileSystemID).toBeUndefined();
   await worker.kill('SIGKILL');
   await ctx.admin.releaseHeld(hold.id);
+  const answersBefore = (await ctx.admin.counters()).operations.CreateFileSystem?.responses['409'] ?? 0;
   startOrchestrator(ctx, 'worker');
   await waitForCondition(ctx, 'killcreate', ConditionType.synced, 'True', 120_000);
   await expectOneFileSystemPerObject(ctx, 1);
-  const counters = await ctx.admin.counters();
   // The retry asked again with the same creation token and was told the file system exists.
-  expect(counters.operations.CreateFileSystem?.responses['409']).toBeGreaterThanOrEqual(1);
+  expect((await ctx.admin.counters()).operations.CreateFileSystem?.responses['409'] ?? 0).toBeGreaterThan(
+    answersBefore,
+  );
 });
 
 test('kill -9 of the watcher: objects created while it was down are picked up when it returns', async () => {
@@ -182,7 +193,8 @@ test('throttling on half of the EFS calls: everything converges, and ACK.Recover
   }
   expect(seen.some((message) => /Throttling|Rate exceeded/.test(message))).toBe(true);
   await expectOneFileSystemPerObject(ctx, names.length);
-  for (const name of names) expect(conditionOf(await getFileSystem(ctx, name), ConditionType.recoverable)?.status).toBe('False');
+  for (const name of names)
+    expect(conditionOf(await getFileSystem(ctx, name), ConditionType.recoverable)?.status).toBe('False');
 });
 
 test('twenty objects applied at once: twenty file systems, twenty workflows, all synced', async () => {

@@ -352,7 +352,12 @@ export function renderExplanation(
     'File system',
     status?.fileSystemID ? `${status.fileSystemID} (${status.lifeCycleState ?? 'state unknown'})` : '(none yet)',
   );
-  const annotations = metadata.annotations ?? {};
+  // kubectl's copy of the applied manifest repeats the spec below, at length.
+  const annotations = Object.fromEntries(
+    Object.entries(metadata.annotations ?? {}).filter(
+      ([key]) => key !== 'kubectl.kubernetes.io/last-applied-configuration',
+    ),
+  );
   if (Object.keys(annotations).length > 0) {
     out.push('Annotations:');
     for (const [key, value] of Object.entries(annotations)) out.push(`  ${key}: ${value}`);

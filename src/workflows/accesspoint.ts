@@ -3,7 +3,7 @@ import { type AccessPointSpec } from '../api/accesspoint';
 import { annotations, type ObjectSnapshot } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
-import { efs, kube, ObjectLifecycle, recorded, Superseded, waits, type LifecycleInput } from './lifecycle';
+import { activitiesFor, ObjectLifecycle, Superseded, type LifecycleInput } from './lifecycle';
 
 const kind = 'AccessPoint';
 
@@ -28,20 +28,23 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     const driftCheck = life.beginPass(snapshot);
-    const invalid = await recorded.validateAccessPointSpec(spec(snapshot), ref.namespace);
+    const invalid = await activitiesFor('validating the spec').recorded.validateAccessPointSpec(
+      spec(snapshot),
+      ref.namespace,
+    );
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
-    const finalizer = await life.step('adding the finalizer', () => kube.ensureFinalizer(ref, kind));
+    const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref, kind));
     if (finalizer === 'gone') {
       life.objectGone = true;
       throw new Superseded();
     }
     if (!st.resourceId) {
       const current = spec(snapshot) ?? {};
-      st.fileSystemId = await life.step('waiting for the file system', () =>
-        efs.resolveFileSystem(current, ref.namespace),
+      st.fileSystemId = await life.step('waiting for the file system', (a) =>
+        a.efs.resolveFileSystem(current, ref.namespace),
       );
-      const created = await life.step('CreateAccessPoint', () =>
-        efs.createAccessPoint(ref, st.fileSystemId ?? '', spec(snapshot)),
+      const created = await life.step('CreateAccessPoint', (a) =>
+        a.efs.createAccessPoint(ref, st.fileSystemId ?? '', spec(snapshot)),
       );
       st.resourceId = created.accessPointID;
       await life.report(
@@ -52,10 +55,12 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
         created,
       );
     }
-    const observed = await life.step('waiting until available', () =>
-      life.cancellableWait(() => waits.waitUntilAccessPointAvailable(waitArgs())),
+    const observed = await life.step('waiting until available', (a) =>
+      life.cancellableWait(() => a.waits.waitUntilAccessPointAvailable(waitArgs())),
     );
-    const applied = await life.step('tagging', () => efs.syncAccessPointTags(ref, st.resourceId ?? '', spec(snapshot)));
+    const applied = await life.step('tagging', (a) =>
+      a.efs.syncAccessPointTags(ref, st.resourceId ?? '', spec(snapshot)),
+    );
     if (applied.length > 0 && driftCheck) {
       await life.emit({
         type: 'Warning',
@@ -72,10 +77,10 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
     if (!retain && st.resourceId) {
       const id = st.resourceId;
       await life.report({ state: SyncState.deleting, message: `deleting access point ${id}` });
-      await life.step('DeleteAccessPoint', () => efs.deleteAccessPoint(id), false);
+      await life.step('DeleteAccessPoint', (a) => a.efs.deleteAccessPoint(id), false);
       life.lifeCycleState = 'deleted';
     }
-    await life.step('removing the finalizer', () => kube.removeFinalizer(ref, kind), false);
+    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref, kind), false);
     life.view = {
       state: SyncState.deleting,
       message: retain ? 'finalizer removed; access point retained' : 'access point deleted; finalizer removed',

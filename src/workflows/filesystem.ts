@@ -7,16 +7,7 @@ import {
 } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors, validateFileSystemSpec } from '../domain/validate';
-import {
-  efs,
-  kube,
-  ObjectLifecycle,
-  recorded,
-  StoppedTerminal,
-  Superseded,
-  waits,
-  type LifecycleInput,
-} from './lifecycle';
+import { activitiesFor, ObjectLifecycle, StoppedTerminal, Superseded, type LifecycleInput } from './lifecycle';
 
 /**
  * One FileSystem object, from creation to deletion: create the file system (or adopt one), wait
@@ -43,11 +34,13 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     const driftCheck = life.beginPass(snapshot);
     const managed = wf.patched(workflowPatches.fullManagement);
-    const invalid = managed ? await recorded.validateSpec(snapshot.spec) : validateFileSystemSpec(snapshot.spec);
+    const invalid = managed
+      ? await activitiesFor('validating the spec').recorded.validateSpec(snapshot.spec)
+      : validateFileSystemSpec(snapshot.spec);
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
     const readOnly = managed && snapshot.annotations[annotations.readOnly] === 'true';
     if (!readOnly) {
-      const finalizer = await life.step('adding the finalizer', () => kube.ensureFinalizer(ref));
+      const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref));
       if (finalizer === 'gone') {
         life.objectGone = true;
         throw new Superseded();
@@ -55,7 +48,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
     }
     if (!st.fileSystemId && managed) await adopt(snapshot, readOnly);
     if (!st.fileSystemId) {
-      const created = await life.step('CreateFileSystem', () => efs.createFileSystem(ref, snapshot.spec));
+      const created = await life.step('CreateFileSystem', (a) => a.efs.createFileSystem(ref, snapshot.spec));
       st.fileSystemId = created.fileSystemId;
       await life.report(
         {
@@ -65,14 +58,14 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
         created.status,
       );
     }
-    let observed = await life.step('waiting until available', () =>
-      life.cancellableWait(() => waits.waitUntilAvailable(waitArgs())),
+    let observed = await life.step('waiting until available', (a) =>
+      life.cancellableWait(() => a.waits.waitUntilAvailable(waitArgs())),
     );
     if (managed && !readOnly) {
       // Apply, let AWS settle, read back: synced only once a read shows nothing left to change.
       for (let round = 1; ; round++) {
-        const { applied } = await life.step('applying the spec', () =>
-          efs.syncSettings(ref, st.fileSystemId ?? '', snapshot.spec),
+        const { applied } = await life.step('applying the spec', (a) =>
+          a.efs.syncSettings(ref, st.fileSystemId ?? '', snapshot.spec),
         );
         if (applied.length === 0) break;
         if (driftCheck) {
@@ -94,8 +87,8 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
           state: SyncState.updating,
           message: `applied ${applied.join('; ')}; waiting until the file system is available`,
         });
-        observed = await life.step('waiting until available', () =>
-          life.cancellableWait(() => waits.waitUntilAvailable(waitArgs())),
+        observed = await life.step('waiting until available', (a) =>
+          life.cancellableWait(() => a.waits.waitUntilAvailable(waitArgs())),
         );
       }
     }
@@ -132,7 +125,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       );
       return;
     }
-    const found = await life.step(`adopting ${fileSystemId}`, () => efs.describeForAdoption(fileSystemId));
+    const found = await life.step(`adopting ${fileSystemId}`, (a) => a.efs.describeForAdoption(fileSystemId));
     if (found) {
       st.fileSystemId = found.fileSystemId;
       await life.emit({
@@ -155,16 +148,16 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       // A crash may have hidden a file system created for this object: look it up by its token.
       const fileSystemId =
         st.fileSystemId ??
-        (await life.step('looking for a file system to delete', () => efs.findFileSystem(ref), false));
+        (await life.step('looking for a file system to delete', (a) => a.efs.findFileSystem(ref), false));
       if (fileSystemId) {
         st.fileSystemId = fileSystemId;
         await life.report({ state: SyncState.deleting, message: `deleting EFS file system ${fileSystemId}` });
-        await life.step('DeleteFileSystem', () => efs.deleteFileSystem(fileSystemId), false);
-        await life.step('waiting until deleted', () => waits.waitUntilDeleted(waitArgs()), false);
+        await life.step('DeleteFileSystem', (a) => a.efs.deleteFileSystem(fileSystemId), false);
+        await life.step('waiting until deleted', (a) => a.waits.waitUntilDeleted(waitArgs()), false);
         life.lifeCycleState = 'deleted';
       }
     }
-    await life.step('removing the finalizer', () => kube.removeFinalizer(ref), false);
+    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref), false);
     life.view = {
       state: SyncState.deleting,
       message: retain ? 'finalizer removed; file system retained' : 'file system deleted; finalizer removed',

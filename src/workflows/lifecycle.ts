@@ -27,33 +27,50 @@ import { classificationOf } from './failures';
  */
 
 /** Kubernetes reads and writes: quick, retried a few times, then handed to the workflow's own backoff. */
-export const kube = wf.proxyActivities<Activities>({
+const kubeOptions: wf.ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
-});
+};
 
 /** Single EFS calls. Only retryable errors are retried here (the others are non-retryable failures). */
-export const efs = wf.proxyActivities<Activities>({
+const efsOptions: wf.ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
-});
+};
 
 /**
  * Long waits: one heartbeating activity polls (cheap in history); a dead worker is noticed by the
  * heartbeat timeout and the retry resumes from the last heartbeat. No fixed timeout gives up on a
  * resource that is still being created.
  */
-export const waits = wf.proxyActivities<Activities>({
+const waitOptions: wf.ActivityOptions = {
   startToCloseTimeout: '24 hours',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+};
 
 /** Pure checks whose answers must be recorded (see validateSpec). */
-export const recorded = wf.proxyLocalActivities<Activities>({
+const recordedOptions: wf.LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
-});
+};
+
+/** The activities, as one step calls them: each call carries the step's words as its summary in the Temporal UI. */
+export interface StepActivities {
+  kube: wf.ActivityInterfaceFor<Activities>;
+  efs: wf.ActivityInterfaceFor<Activities>;
+  waits: wf.ActivityInterfaceFor<Activities>;
+  recorded: wf.LocalActivityInterfaceFor<Activities>;
+}
+
+export function activitiesFor(summary: string): StepActivities {
+  return {
+    kube: wf.proxyActivities<Activities>({ ...kubeOptions, summary }),
+    efs: wf.proxyActivities<Activities>({ ...efsOptions, summary }),
+    waits: wf.proxyActivities<Activities>({ ...waitOptions, summary }),
+    recorded: wf.proxyLocalActivities<Activities>({ ...recordedOptions, summary }),
+  };
+}
 
 /** Newer work arrived (a newer generation or a deletion): abandon the pass and start over. */
 export class Superseded extends Error {}
@@ -164,7 +181,7 @@ export class ObjectLifecycle {
         ? { ...fields, resyncRequestHandled: this.handlingResyncRequest }
         : fields;
     try {
-      const result = await kube.writeStatus(
+      const result = await activitiesFor(`status: ${this.view.state}`).kube.writeStatus(
         this.ref,
         { sequence: this.st.statusSequence, workflowId: this.workflowId, view: this.view, fields: withResync },
         this.kind,
@@ -183,7 +200,7 @@ export class ObjectLifecycle {
   /** Events are for people reading `kubectl describe`; failing to record one never stops a sync. */
   async emit(event: { type: 'Normal' | 'Warning'; reason: string; message: string }): Promise<void> {
     try {
-      await kube.recordEvent(this.ref, event, this.kind);
+      await activitiesFor(`event: ${event.reason}`).kube.recordEvent(this.ref, event, this.kind);
     } catch (err) {
       wf.log.warn('event not recorded', { reason: event.reason, error: classificationOf(err).message });
     }
@@ -216,10 +233,11 @@ export class ObjectLifecycle {
    * ACK.Recoverable and retried after a backoff (or the time the error names); a terminal one is
    * shown as ACK.Terminal and stops the pass. Newer work interrupts the wait.
    */
-  async step<T>(what: string, run: () => Promise<T>, interruptible = true): Promise<T> {
+  async step<T>(what: string, run: (activities: StepActivities) => Promise<T>, interruptible = true): Promise<T> {
+    const activities = activitiesFor(what);
     for (let failures = 1; ; failures++) {
       try {
-        const result = await run();
+        const result = await run(activities);
         this.nextRetryAt = undefined;
         return result;
       } catch (err) {

@@ -4,7 +4,7 @@ import { type ObjectSnapshot } from '../api/workflow-contract';
 import { annotations } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
-import { efs, kube, ObjectLifecycle, recorded, Superseded, waits, type LifecycleInput } from './lifecycle';
+import { activitiesFor, ObjectLifecycle, Superseded, type LifecycleInput } from './lifecycle';
 
 const kind = 'MountTarget';
 
@@ -32,20 +32,23 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     life.beginPass(snapshot);
-    const invalid = await recorded.validateMountTargetSpec(spec(snapshot), ref.namespace);
+    const invalid = await activitiesFor('validating the spec').recorded.validateMountTargetSpec(
+      spec(snapshot),
+      ref.namespace,
+    );
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
-    const finalizer = await life.step('adding the finalizer', () => kube.ensureFinalizer(ref, kind));
+    const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref, kind));
     if (finalizer === 'gone') {
       life.objectGone = true;
       throw new Superseded();
     }
     if (!st.resourceId) {
       const current = spec(snapshot) ?? {};
-      st.fileSystemId = await life.step('waiting for the file system', () =>
-        efs.resolveFileSystem(current, ref.namespace),
+      st.fileSystemId = await life.step('waiting for the file system', (a) =>
+        a.efs.resolveFileSystem(current, ref.namespace),
       );
-      const created = await life.step('CreateMountTarget', () =>
-        efs.createMountTarget(ref, st.fileSystemId ?? '', spec(snapshot)),
+      const created = await life.step('CreateMountTarget', (a) =>
+        a.efs.createMountTarget(ref, st.fileSystemId ?? '', spec(snapshot)),
       );
       st.resourceId = created.mountTargetID;
       await life.report(
@@ -56,15 +59,15 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
         created,
       );
     }
-    let observed = await life.step('waiting until available', () =>
-      life.cancellableWait(() => waits.waitUntilMountTargetAvailable(waitArgs())),
+    let observed = await life.step('waiting until available', (a) =>
+      life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(waitArgs())),
     );
-    const changed = await life.step('ModifyMountTargetSecurityGroups', () =>
-      efs.syncMountTargetSecurityGroups(st.resourceId ?? '', spec(snapshot)),
+    const changed = await life.step('ModifyMountTargetSecurityGroups', (a) =>
+      a.efs.syncMountTargetSecurityGroups(st.resourceId ?? '', spec(snapshot)),
     );
     if (changed)
-      observed = await life.step('waiting until available', () =>
-        life.cancellableWait(() => waits.waitUntilMountTargetAvailable(waitArgs())),
+      observed = await life.step('waiting until available', (a) =>
+        life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(waitArgs())),
       );
     await life.report({ state: SyncState.synced, message: `mount target ${st.resourceId} is available` }, observed);
     life.completePass(snapshot);
@@ -75,11 +78,11 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
     if (!retain && st.resourceId) {
       const id = st.resourceId;
       await life.report({ state: SyncState.deleting, message: `deleting mount target ${id}` });
-      await life.step('DeleteMountTarget', () => efs.deleteMountTarget(id), false);
-      await life.step('waiting until deleted', () => waits.waitUntilMountTargetDeleted(waitArgs()), false);
+      await life.step('DeleteMountTarget', (a) => a.efs.deleteMountTarget(id), false);
+      await life.step('waiting until deleted', (a) => a.waits.waitUntilMountTargetDeleted(waitArgs()), false);
       life.lifeCycleState = 'deleted';
     }
-    await life.step('removing the finalizer', () => kube.removeFinalizer(ref, kind), false);
+    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref, kind), false);
     life.view = {
       state: SyncState.deleting,
       message: retain ? 'finalizer removed; mount target retained' : 'mount target deleted; finalizer removed',

@@ -6,9 +6,10 @@ import { ownTagPrefix } from './filesystem';
  * Desired (the spec) against observed (AWS) for the updatable settings of a file system, as the
  * list of API calls that closes the gap. Pure.
  *
- * The rule for every updatable field: a field left out of the spec is not managed (whatever AWS
- * has stays); a field that is set is enforced, including an empty list (no lifecycle policies,
- * no user tags) and an explicit `policy: null` (no file system policy).
+ * The rule for every updatable field but one: a field left out of the spec is not managed
+ * (whatever AWS has stays); a field that is set is enforced, including an empty list (no lifecycle
+ * policies, no user tags). The exception is `policy`, which follows ACK: left out (or null) means
+ * the file system has no policy.
  */
 export interface ObservedSettings {
   fileSystem: FileSystemDescription;
@@ -47,7 +48,10 @@ export function planUpdates(
     if (toRemove.length > 0) plan.push({ op: 'UntagResource', keys: toRemove });
   }
 
-  if (s.policy === null && observed.policy !== null) plan.push({ op: 'DeleteFileSystemPolicy' });
+  // The policy follows ACK: no policy in the spec means no policy in AWS. (A merge patch or
+  // `kubectl apply` cannot store `policy: null`: it removes the field, so absent and null are one.)
+  if ((s.policy === null || s.policy === undefined) && observed.policy !== null)
+    plan.push({ op: 'DeleteFileSystemPolicy' });
   if (typeof s.policy === 'string' && !samePolicy(s.policy, observed.policy))
     plan.push({ op: 'PutFileSystemPolicy', policy: s.policy });
 

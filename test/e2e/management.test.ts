@@ -147,14 +147,20 @@ test('spec updates: throughput to elastic, protection DISABLED, backups, lifecyc
 });
 
 test('the 24-hour throughput rule shows as ACK.Recoverable with the time of the next try', async () => {
-  await applyFileSystem(ctx, 'rule24h', { throughputMode: 'provisioned', provisionedThroughputInMiBps: 64 });
+  await applyFileSystem(ctx, 'rule24h', { throughputMode: 'bursting' });
   await syncedId('rule24h');
+  // Switching to provisioned starts AWS's 24 hours; the next mode change within them is refused.
+  await update('rule24h', { throughputMode: 'provisioned', provisionedThroughputInMiBps: 64 });
   await patchObject(ctx, 'FileSystem', 'rule24h', { spec: { throughputMode: 'elastic' } });
   const obj = await waitForCondition(ctx, 'rule24h', ConditionType.recoverable, 'True');
   const message = conditionOf(obj, ConditionType.recoverable)?.message ?? '';
   expect(message).toMatch(/TooManyRequests|Wait until/);
   const nextTry = /next retry at (\S+)\)/.exec(message)?.[1];
   expect(Date.parse(nextTry ?? '') - Date.now()).toBeGreaterThan(60 * 60 * 1000);
+  // Waiting for that time costs no calls: no UpdateFileSystem is retried meanwhile.
+  const updates = (await ctx.admin.counters()).operations.UpdateFileSystem?.requests ?? 0;
+  await new Promise((r) => setTimeout(r, 5_000));
+  expect((await ctx.admin.counters()).operations.UpdateFileSystem?.requests ?? 0).toBe(updates);
 });
 
 test('deletion with the retain policy leaves the file system', async () => {

@@ -3,7 +3,7 @@ import { type AccessPointSpec } from '../api/accesspoint';
 import { annotations, type ObjectSnapshot } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
-import { activitiesFor, ObjectLifecycle, Superseded, type LifecycleInput } from './lifecycle';
+import { activitiesFor, ObjectLifecycle, type LifecycleInput } from './lifecycle';
 
 const kind = 'AccessPoint';
 
@@ -16,15 +16,6 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
   );
   const { ref, st } = life;
   const spec = (snapshot: ObjectSnapshot): AccessPointSpec | undefined => snapshot.spec as AccessPointSpec | undefined;
-  const waitArgs = () => ({
-    ref,
-    kind,
-    workflowId: life.workflowId,
-    fileSystemId: st.fileSystemId ?? '',
-    resourceId: st.resourceId ?? '',
-    generation: life.passGeneration,
-    sequence: st.statusSequence,
-  });
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     const driftCheck = life.beginPass(snapshot);
@@ -33,30 +24,15 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
       ref.namespace,
     );
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
-    const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref, kind));
-    if (finalizer === 'gone') {
-      life.objectGone = true;
-      throw new Superseded();
-    }
-    if (!st.resourceId) {
-      const current = spec(snapshot) ?? {};
-      st.fileSystemId = await life.step('waiting for the file system', (a) =>
-        a.efs.resolveFileSystem(current, ref.namespace),
-      );
-      const created = await life.step('CreateAccessPoint', (a) =>
-        a.efs.createAccessPoint(ref, st.fileSystemId ?? '', spec(snapshot)),
-      );
-      st.resourceId = created.accessPointID;
-      await life.report(
-        {
-          state: SyncState.creating,
-          message: `access point ${st.resourceId} is ${created.lifeCycleState}; waiting until it is available`,
-        },
-        created,
-      );
-    }
+    await life.ensureFinalizer();
+    await life.createInFileSystem(
+      spec(snapshot),
+      'CreateAccessPoint',
+      (a, fileSystemId) => a.efs.createAccessPoint(ref, fileSystemId, spec(snapshot)),
+      (created) => created.accessPointID as string | undefined,
+    );
     const observed = await life.step('waiting until available', (a) =>
-      life.cancellableWait(() => a.waits.waitUntilAccessPointAvailable(waitArgs())),
+      life.cancellableWait(() => a.waits.waitUntilAccessPointAvailable(life.waitArgs())),
     );
     const applied = await life.step('tagging', (a) =>
       a.efs.syncAccessPointTags(ref, st.resourceId ?? '', spec(snapshot)),
@@ -80,13 +56,9 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
       await life.step('DeleteAccessPoint', (a) => a.efs.deleteAccessPoint(id), false);
       life.lifeCycleState = 'deleted';
     }
-    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref, kind), false);
-    life.view = {
-      state: SyncState.deleting,
-      message: retain ? 'finalizer removed; access point retained' : 'access point deleted; finalizer removed',
-      generation: life.passGeneration,
-    };
-    life.publish();
+    await life.releaseObject(
+      retain ? 'finalizer removed; access point retained' : 'access point deleted; finalizer removed',
+    );
   }
 
   await life.run({ sync, delete: deletion }, (next: LifecycleInput) =>

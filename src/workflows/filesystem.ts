@@ -7,7 +7,7 @@ import {
 } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors, validateFileSystemSpec } from '../domain/validate';
-import { activitiesFor, ObjectLifecycle, StoppedTerminal, Superseded, type LifecycleInput } from './lifecycle';
+import { activitiesFor, ObjectLifecycle, StoppedTerminal, type LifecycleInput } from './lifecycle';
 
 /**
  * One FileSystem object, from creation to deletion: create the file system (or adopt one), wait
@@ -23,14 +23,6 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
   );
   const { ref, st } = life;
 
-  const waitArgs = () => ({
-    ref,
-    workflowId: life.workflowId,
-    fileSystemId: st.fileSystemId ?? '',
-    generation: life.passGeneration,
-    sequence: st.statusSequence,
-  });
-
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     const driftCheck = life.beginPass(snapshot);
     const managed = wf.patched(workflowPatches.fullManagement);
@@ -39,13 +31,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       : validateFileSystemSpec(snapshot.spec);
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
     const readOnly = managed && snapshot.annotations[annotations.readOnly] === 'true';
-    if (!readOnly) {
-      const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref));
-      if (finalizer === 'gone') {
-        life.objectGone = true;
-        throw new Superseded();
-      }
-    }
+    if (!readOnly) await life.ensureFinalizer();
     if (!st.fileSystemId && managed) await adopt(snapshot, readOnly);
     if (!st.fileSystemId) {
       const created = await life.step('CreateFileSystem', (a) => a.efs.createFileSystem(ref, snapshot.spec));
@@ -59,7 +45,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
       );
     }
     let observed = await life.step('waiting until available', (a) =>
-      life.cancellableWait(() => a.waits.waitUntilAvailable(waitArgs())),
+      life.cancellableWait(() => a.waits.waitUntilAvailable(life.waitArgs())),
     );
     if (managed && !readOnly) {
       // Apply, let AWS settle, read back: synced only once a read shows nothing left to change.
@@ -88,7 +74,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
           message: `applied ${applied.join('; ')}; waiting until the file system is available`,
         });
         observed = await life.step('waiting until available', (a) =>
-          life.cancellableWait(() => a.waits.waitUntilAvailable(waitArgs())),
+          life.cancellableWait(() => a.waits.waitUntilAvailable(life.waitArgs())),
         );
       }
     }
@@ -153,17 +139,13 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
         st.fileSystemId = fileSystemId;
         await life.report({ state: SyncState.deleting, message: `deleting EFS file system ${fileSystemId}` });
         await life.step('DeleteFileSystem', (a) => a.efs.deleteFileSystem(fileSystemId), false);
-        await life.step('waiting until deleted', (a) => a.waits.waitUntilDeleted(waitArgs()), false);
+        await life.step('waiting until deleted', (a) => a.waits.waitUntilDeleted(life.waitArgs()), false);
         life.lifeCycleState = 'deleted';
       }
     }
-    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref), false);
-    life.view = {
-      state: SyncState.deleting,
-      message: retain ? 'finalizer removed; file system retained' : 'file system deleted; finalizer removed',
-      generation: life.passGeneration,
-    };
-    life.publish();
+    await life.releaseObject(
+      retain ? 'finalizer removed; file system retained' : 'file system deleted; finalizer removed',
+    );
   }
 
   await life.run({ sync, delete: deletion }, (next: LifecycleInput) =>

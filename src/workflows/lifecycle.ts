@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities, WaitArgs } from '../activities';
 import { type StatusFields } from '../api/status';
 import { searchAttributes } from '../api/search-attributes';
 import {
@@ -278,6 +278,69 @@ export class ObjectLifecycle {
       throw new Superseded();
     }
     return pending;
+  }
+
+  /** Adds our finalizer before anything is made in AWS; an object already gone ends the pass. */
+  async ensureFinalizer(): Promise<void> {
+    // FileSystem histories recorded the call without the kind argument; arguments are not replayed.
+    const finalizer = await this.step('adding the finalizer', (a) =>
+      this.kind === 'FileSystem' ? a.kube.ensureFinalizer(this.ref) : a.kube.ensureFinalizer(this.ref, this.kind),
+    );
+    if (finalizer === 'gone') {
+      this.objectGone = true;
+      throw new Superseded();
+    }
+  }
+
+  /** What the long waits need to report on the object while they poll. */
+  waitArgs(): WaitArgs {
+    return {
+      ref: this.ref,
+      kind: this.kind,
+      workflowId: this.workflowId,
+      fileSystemId: this.st.fileSystemId ?? '',
+      resourceId: this.st.resourceId,
+      generation: this.passGeneration,
+      sequence: this.st.statusSequence,
+    };
+  }
+
+  /**
+   * For kinds that live in a file system (mount targets, access points): waits until the file
+   * system can take them, creates the resource once, and reports it as creating.
+   */
+  async createInFileSystem(
+    spec: { fileSystemID?: string; fileSystemRef?: { from?: { name?: string; namespace?: string } } } | undefined,
+    what: string,
+    create: (activities: StepActivities, fileSystemId: string) => Promise<StatusFields & { lifeCycleState?: string }>,
+    idOf: (created: StatusFields) => string | undefined,
+  ): Promise<void> {
+    if (this.st.resourceId) return;
+    this.st.fileSystemId = await this.step('waiting for the file system', (a) =>
+      a.efs.resolveFileSystem(spec ?? {}, this.ref.namespace),
+    );
+    const fileSystemId = this.st.fileSystemId;
+    const created = await this.step(what, (a) => create(a, fileSystemId));
+    this.st.resourceId = idOf(created);
+    await this.report(
+      {
+        state: SyncState.creating,
+        message: `${this.describeResource()} is ${created.lifeCycleState}; waiting until it is available`,
+      },
+      created,
+    );
+  }
+
+  /** The last step of a deletion: let the object go and say so. */
+  async releaseObject(message: string): Promise<void> {
+    await this.step(
+      'removing the finalizer',
+      (a) =>
+        this.kind === 'FileSystem' ? a.kube.removeFinalizer(this.ref) : a.kube.removeFinalizer(this.ref, this.kind),
+      false,
+    );
+    this.view = { state: SyncState.deleting, message, generation: this.passGeneration };
+    this.publish();
   }
 
   /** The object's own drift-check interval when it sets one (a positive number of seconds), else the default. */

@@ -4,7 +4,7 @@ import { type ObjectSnapshot } from '../api/workflow-contract';
 import { annotations } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
-import { activitiesFor, ObjectLifecycle, Superseded, type LifecycleInput } from './lifecycle';
+import { activitiesFor, ObjectLifecycle, type LifecycleInput } from './lifecycle';
 
 const kind = 'MountTarget';
 
@@ -20,15 +20,6 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
   );
   const { ref, st } = life;
   const spec = (snapshot: ObjectSnapshot): MountTargetSpec | undefined => snapshot.spec as MountTargetSpec | undefined;
-  const waitArgs = () => ({
-    ref,
-    kind,
-    workflowId: life.workflowId,
-    fileSystemId: st.fileSystemId ?? '',
-    resourceId: st.resourceId ?? '',
-    generation: life.passGeneration,
-    sequence: st.statusSequence,
-  });
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     life.beginPass(snapshot);
@@ -37,37 +28,22 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
       ref.namespace,
     );
     if (invalid.length > 0) await life.stopTerminal('InvalidSpec', describeFieldErrors(invalid));
-    const finalizer = await life.step('adding the finalizer', (a) => a.kube.ensureFinalizer(ref, kind));
-    if (finalizer === 'gone') {
-      life.objectGone = true;
-      throw new Superseded();
-    }
-    if (!st.resourceId) {
-      const current = spec(snapshot) ?? {};
-      st.fileSystemId = await life.step('waiting for the file system', (a) =>
-        a.efs.resolveFileSystem(current, ref.namespace),
-      );
-      const created = await life.step('CreateMountTarget', (a) =>
-        a.efs.createMountTarget(ref, st.fileSystemId ?? '', spec(snapshot)),
-      );
-      st.resourceId = created.mountTargetID;
-      await life.report(
-        {
-          state: SyncState.creating,
-          message: `mount target ${st.resourceId} is ${created.lifeCycleState}; waiting until it is available`,
-        },
-        created,
-      );
-    }
+    await life.ensureFinalizer();
+    await life.createInFileSystem(
+      spec(snapshot),
+      'CreateMountTarget',
+      (a, fileSystemId) => a.efs.createMountTarget(ref, fileSystemId, spec(snapshot)),
+      (created) => created.mountTargetID as string | undefined,
+    );
     let observed = await life.step('waiting until available', (a) =>
-      life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(waitArgs())),
+      life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(life.waitArgs())),
     );
     const changed = await life.step('ModifyMountTargetSecurityGroups', (a) =>
       a.efs.syncMountTargetSecurityGroups(st.resourceId ?? '', spec(snapshot)),
     );
     if (changed)
       observed = await life.step('waiting until available', (a) =>
-        life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(waitArgs())),
+        life.cancellableWait(() => a.waits.waitUntilMountTargetAvailable(life.waitArgs())),
       );
     await life.report({ state: SyncState.synced, message: `mount target ${st.resourceId} is available` }, observed);
     life.completePass(snapshot);
@@ -79,16 +55,12 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
       const id = st.resourceId;
       await life.report({ state: SyncState.deleting, message: `deleting mount target ${id}` });
       await life.step('DeleteMountTarget', (a) => a.efs.deleteMountTarget(id), false);
-      await life.step('waiting until deleted', (a) => a.waits.waitUntilMountTargetDeleted(waitArgs()), false);
+      await life.step('waiting until deleted', (a) => a.waits.waitUntilMountTargetDeleted(life.waitArgs()), false);
       life.lifeCycleState = 'deleted';
     }
-    await life.step('removing the finalizer', (a) => a.kube.removeFinalizer(ref, kind), false);
-    life.view = {
-      state: SyncState.deleting,
-      message: retain ? 'finalizer removed; mount target retained' : 'mount target deleted; finalizer removed',
-      generation: life.passGeneration,
-    };
-    life.publish();
+    await life.releaseObject(
+      retain ? 'finalizer removed; mount target retained' : 'mount target deleted; finalizer removed',
+    );
   }
 
   await life.run({ sync, delete: deletion }, (next: LifecycleInput) =>

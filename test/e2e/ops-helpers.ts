@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from '@jest/globals';
+import { type FaultSpec } from '../../dev/emulator/admin-types';
 import { ConditionType, type FileSystemObject, type FileSystemSpec } from '../../src/api/filesystem';
 import { repoRoot } from '../../src/shared/paths';
 import { applyFileSystem, conditionOf, eventually, fileSystemsOfRun, getFileSystem, type E2eContext } from './harness';
@@ -49,11 +50,31 @@ export function sample(text: string, series: string): number | undefined {
 /** Env that keeps a test's orchestrator processes off the default metrics ports (the dev stack's own use them). */
 export const noMetricsPorts = { METRICS_PORT: '0', TEMPORAL_METRICS_BIND: 'off' };
 
+const ownFaults = new Map<E2eContext, string[]>();
+
+/**
+ * Injects an emulator fault that only this run's requests match (its namespace is in the tags of
+ * every create), and remembers it so that removeOwnFaults takes away this run's faults only.
+ */
+export async function injectOwnFault(ctx: E2eContext, spec: FaultSpec): Promise<void> {
+  const rule = await ctx.admin.injectFault({ requestIncludes: ctx.namespace, ...spec });
+  ownFaults.set(ctx, [...(ownFaults.get(ctx) ?? []), rule.id]);
+}
+
+/** Removes this run's faults, leaving those of other runs sharing the stack alone. */
+export async function removeOwnFaults(ctx: E2eContext): Promise<void> {
+  for (const id of ownFaults.get(ctx) ?? []) {
+    // A rule that has fired all its times may be gone already.
+    await ctx.admin.removeFault(id).catch(() => undefined);
+  }
+  ownFaults.delete(ctx);
+}
+
 /**
  * Applies an object whose CreateFileSystem fails as AWS fails a bad request (terminal), and
- * waits until the object says so. The emulator's faults are shared by everything using the stack,
- * so another test run may take (or clear) the fault first and the object syncs instead: then it
- * tries again with a new object. Returns the terminal object's name.
+ * waits until the object says so. The fault matches only this run's requests, but another run
+ * sharing the stack may clear all faults first, and the object syncs instead: then it tries
+ * again with a new object. Returns the terminal object's name.
  */
 export async function applyTerminalObject(
   ctx: E2eContext,
@@ -63,7 +84,7 @@ export async function applyTerminalObject(
 ): Promise<string> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const name = attempt === 1 ? baseName : `${baseName}-${attempt}`;
-    await ctx.admin.injectFault({
+    await injectOwnFault(ctx, {
       kind: 'error',
       errorCode: 'BadRequest',
       status: 400,
@@ -85,7 +106,7 @@ export async function applyTerminalObject(
     if (conditionOf(settled, ConditionType.terminal)?.status === 'True') return name;
   }
   throw new Error(
-    `no CreateFileSystem fault reached this run's objects in ${attempts} tries: something else on the stack keeps taking or clearing the emulator's faults`,
+    `no CreateFileSystem fault reached this run's objects in ${attempts} tries: something else on the stack keeps clearing the emulator's faults`,
   );
 }
 

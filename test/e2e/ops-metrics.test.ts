@@ -10,7 +10,7 @@ import {
   waitForCondition,
   type E2eContext,
 } from './harness';
-import { freePort, sample, scrape } from './ops-helpers';
+import { freePort, injectOwnFault, removeOwnFaults, sample, scrape } from './ops-helpers';
 
 /**
  * Prometheus metrics of a real worker and watcher after a sync on the stack: the orchestrator's
@@ -20,7 +20,7 @@ jest.setTimeout(180_000);
 
 let ctx: E2eContext;
 afterEach(async () => {
-  await ctx?.admin.clearFaults();
+  if (ctx) await removeOwnFaults(ctx);
   await ctx?.close();
 });
 
@@ -36,13 +36,13 @@ test('after a sync, /metrics shows EFS calls, throttles, time to synced, objects
     LEADER_ELECTION_NAMESPACE: ctx.namespace,
   });
   await watcher.waitForLog('"became leader"');
-  // One throttled CreateFileSystem: retried at once by the activity, and counted. The emulator's
-  // faults are shared by everything on the stack; if another run takes this one, try a new object.
+  // One throttled CreateFileSystem: retried at once by the activity, and counted. The fault matches
+  // only this run's requests, but another run may clear all faults first: then try a new object.
   const startedAt = Date.now();
   let objects = 0;
   let worker = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
-    await ctx.admin.injectFault({ kind: 'throttling', operation: 'CreateFileSystem', times: 1 });
+    await injectOwnFault(ctx, { kind: 'throttling', operation: 'CreateFileSystem', times: 1 });
     await applyFileSystem(ctx, `measured-${attempt}`);
     objects++;
     await waitForCondition(ctx, `measured-${attempt}`, ConditionType.synced, 'True');

@@ -10,7 +10,13 @@ import {
   waitForCondition,
   type E2eContext,
 } from './harness';
-import { applyTerminalObject, expectOneFileSystemPerObject, noMetricsPorts, runCli } from './ops-helpers';
+import {
+  applyTerminalObject,
+  expectOneFileSystemPerObject,
+  noMetricsPorts,
+  removeOwnFaults,
+  runCli,
+} from './ops-helpers';
 
 /**
  * The operating commands against the real stack: `resync` re-runs a sync through the workflow
@@ -22,8 +28,7 @@ jest.setTimeout(300_000);
 
 let ctx: E2eContext;
 afterEach(async () => {
-  await ctx?.admin.clearFaults();
-  await ctx?.admin.clearCreateDelays();
+  if (ctx) await removeOwnFaults(ctx);
   await ctx?.close();
 });
 

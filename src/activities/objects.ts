@@ -1,4 +1,5 @@
-import { type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { annotations } from '../api/workflow-contract';
 import { kindInfo } from '../api/kinds';
 import { KindClient, type ObjectRef } from '../kube/client';
 import { recordEvent, type ObjectEvent } from '../kube/events';
@@ -40,6 +41,15 @@ export function createObjectActivities(clientFor: ObjectClients) {
 
     async writeStatus(ref: ObjectRef, write: StatusWrite, kind = 'FileSystem'): Promise<StatusWriteResult> {
       return classified(() => writeStatus(statusClientFor(kind), ref, write));
+    },
+
+    /** The namespace's default deletion policy annotation, if it has one. */
+    async namespaceDeletionPolicy(namespace: string): Promise<string | undefined> {
+      const client = clientFor('FileSystem');
+      return classified(async () => {
+        const ns = await client.kc.makeApiClient(CoreV1Api).readNamespace({ name: namespace });
+        return ns.metadata?.annotations?.[annotations.namespaceDeletionPolicy];
+      });
     },
 
     async recordEvent(ref: ObjectRef, event: ObjectEvent, kind = 'FileSystem'): Promise<void> {

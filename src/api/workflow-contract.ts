@@ -71,8 +71,10 @@ export const stateQuery = defineQuery<WorkflowState>('state');
 
 /** Annotations users set on an object. The `services.k8s.aws/` ones mean what they mean for ACK. */
 export const annotations = {
-  /** `delete` (default) or `retain`: whether deleting the object deletes the file system. */
+  /** `delete` (default) or `retain`: whether deleting the object deletes the AWS resource. */
   deletionPolicy: 'services.k8s.aws/deletion-policy',
+  /** On a namespace: the deletion policy of its objects that set none (as ACK reads it). */
+  namespaceDeletionPolicy: 'efs.services.k8s.aws/deletion-policy',
   /** `adopt` or `adopt-or-create`: take over an existing file system instead of creating one. */
   adoptionPolicy: 'services.k8s.aws/adoption-policy',
   /** JSON naming the resource to adopt, e.g. {"fileSystemID": "fs-0123456789abcdef0"}. */
@@ -89,4 +91,6 @@ export const annotations = {
 export const workflowPatches = {
   /** Spec updates, drift repair, adoption, read-only, resync requests and Events. */
   fullManagement: 'full-management',
+  /** The namespace's default deletion policy, read when an object names none. */
+  namespaceDeletionPolicy: 'namespace-deletion-policy',
 } as const;

@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import { type AccessPointSpec } from '../api/accesspoint';
-import { annotations, type ObjectSnapshot } from '../api/workflow-contract';
+import { type ObjectSnapshot } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
 import { activitiesFor, ObjectLifecycle, type LifecycleInput } from './lifecycle';
@@ -49,7 +49,7 @@ export async function accessPointWorkflow(input: LifecycleInput): Promise<void> 
   }
 
   async function deletion(snapshot: ObjectSnapshot | undefined): Promise<void> {
-    const retain = snapshot?.annotations[annotations.deletionPolicy] === 'retain';
+    const retain = await life.retains(snapshot);
     if (!retain && st.resourceId) {
       const id = st.resourceId;
       await life.report({ state: SyncState.deleting, message: `deleting access point ${id}` });

@@ -128,7 +128,7 @@ export async function fileSystemWorkflow(input: FileSystemWorkflowInput): Promis
   async function deletion(snapshot: ObjectSnapshot | undefined): Promise<void> {
     const snapshotAnnotations = snapshot?.annotations ?? {};
     const retain =
-      snapshotAnnotations[annotations.deletionPolicy] === 'retain' ||
+      (await life.retains(snapshot)) ||
       (snapshotAnnotations[annotations.readOnly] === 'true' && wf.patched(workflowPatches.fullManagement));
     if (!retain) {
       // A crash may have hidden a file system created for this object: look it up by its token.

@@ -216,7 +216,8 @@ export class ObjectLifecycle {
       [
         `**${this.view.state}**: ${this.view.message}`,
         `- ${this.describeResource()}${this.lifeCycleState ? ` (${this.lifeCycleState})` : ''}`,
-        `- generation handled: ${this.st.handledGeneration}, latest seen: ${this.st.latest?.generation ?? '-'}`,
+        // A synced report comes just before the pass is marked complete: it already answers its generation.
+        `- generation handled: ${this.view.state === SyncState.synced ? this.passGeneration : this.st.handledGeneration}, latest seen: ${this.st.latest?.generation ?? '-'}`,
         ...(this.nextRetryAt ? [`- next retry: ${this.nextRetryAt}`] : []),
       ].join('\n'),
     );
@@ -329,6 +330,22 @@ export class ObjectLifecycle {
       },
       created,
     );
+  }
+
+  /**
+   * Whether deleting the object keeps the AWS resource: the object's deletion-policy annotation,
+   * else its namespace's default, else delete.
+   */
+  async retains(snapshot: ObjectSnapshot | undefined): Promise<boolean> {
+    const own = snapshot?.annotations[annotations.deletionPolicy];
+    if (own !== undefined) return own === 'retain';
+    if (!wf.patched(workflowPatches.namespaceDeletionPolicy)) return false;
+    const inherited = await this.step(
+      'reading the namespace default deletion policy',
+      (a) => a.kube.namespaceDeletionPolicy(this.ref.namespace),
+      false,
+    );
+    return inherited === 'retain';
   }
 
   /** The last step of a deletion: let the object go and say so. */

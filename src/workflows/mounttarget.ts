@@ -1,7 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import { type MountTargetSpec } from '../api/mounttarget';
 import { type ObjectSnapshot } from '../api/workflow-contract';
-import { annotations } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { describeFieldErrors } from '../domain/validate';
 import { activitiesFor, ObjectLifecycle, type LifecycleInput } from './lifecycle';
@@ -50,7 +49,7 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
   }
 
   async function deletion(snapshot: ObjectSnapshot | undefined): Promise<void> {
-    const retain = snapshot?.annotations[annotations.deletionPolicy] === 'retain';
+    const retain = await life.retains(snapshot);
     if (!retain && st.resourceId) {
       const id = st.resourceId;
       await life.report({ state: SyncState.deleting, message: `deleting mount target ${id}` });

@@ -14,6 +14,7 @@ import {
 import { ConditionType } from '../../src/api/filesystem';
 import { annotations } from '../../src/api/workflow-contract';
 import { creationTokenFor } from '../../src/domain/filesystem';
+import { mergePatch } from '../../src/kube/client';
 import {
   applyFileSystem,
   applyObject,
@@ -317,6 +318,82 @@ test('an access point on a FileSystem object: created, tagged, deleted with its 
   await deleteObject(ctx, 'AccessPoint', 'app');
   await waitForGone(ctx, 'AccessPoint', 'app');
   expect(await getObject(ctx, 'AccessPoint', 'app')).toBeUndefined();
+});
+
+test('a namespace default deletion policy of retain applies to objects that set none', async () => {
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  await ctx.kc
+    .makeApiClient(CoreV1Api)
+    .patchNamespace(
+      { name: ctx.namespace, body: { metadata: { annotations: { [annotations.namespaceDeletionPolicy]: 'retain' } } } },
+      mergePatch,
+    );
+  try {
+    await applyFileSystem(ctx, 'nsretain');
+    const id = await syncedId('nsretain');
+    await deleteObject(ctx, 'FileSystem', 'nsretain');
+    await waitForGone(ctx, 'FileSystem', 'nsretain');
+    expect((await describe1(id))?.LifeCycleState).toBe('available');
+  } finally {
+    await ctx.kc
+      .makeApiClient(CoreV1Api)
+      .patchNamespace(
+        { name: ctx.namespace, body: { metadata: { annotations: { [annotations.namespaceDeletionPolicy]: null } } } },
+        mergePatch,
+      );
+  }
+});
+
+test('read-only objects observe an adopted file system and never change it, not even on deletion', async () => {
+  const existing = await efs.send(
+    new CreateFileSystemCommand({ CreationToken: `readonly-${ctx.runId}`, Tags: [{ Key: 'keep', Value: 'me' }] }),
+  );
+  const id = existing.FileSystemId as string;
+  await eventually(
+    'the existing file system to be available',
+    async () => (await describe1(id))?.LifeCycleState === 'available',
+  );
+  await applyFileSystem(
+    ctx,
+    'observer',
+    { throughputMode: 'elastic', tags: [] },
+    {
+      [annotations.readOnly]: 'true',
+      [annotations.adoptionPolicy]: 'adopt',
+      [annotations.adoptionFields]: JSON.stringify({ fileSystemID: id }),
+    },
+  );
+  const synced = await waitForCondition(ctx, 'observer', ConditionType.synced, 'True');
+  expect(synced.status?.fileSystemID).toBe(id);
+  expect(synced.metadata.finalizers ?? []).toEqual([]);
+  expect((await describe1(id))?.ThroughputMode).toBe('bursting');
+  expect((await tagsOf(id)).keep).toBe('me');
+  await deleteObject(ctx, 'FileSystem', 'observer');
+  await waitForGone(ctx, 'FileSystem', 'observer');
+  expect((await describe1(id))?.LifeCycleState).toBe('available');
+});
+
+test('create-only fields are immutable: the API server refuses the change with a message naming the field', async () => {
+  await applyFileSystem(ctx, 'immutable', { encrypted: false });
+  await syncedId('immutable');
+  const refused = await patchObject(ctx, 'FileSystem', 'immutable', { spec: { encrypted: true } }).then(
+    () => undefined,
+    (err: { code?: number; body?: string }) => err,
+  );
+  expect(refused?.code).toBe(422);
+  expect(refused?.body).toContain('spec.encrypted is immutable');
+});
+
+test('a per-object resync interval repairs drift without any request', async () => {
+  await applyFileSystem(
+    ctx,
+    'selfheal',
+    { tags: [{ key: 'team', value: 'z' }] },
+    { [annotations.resyncInterval]: '3' },
+  );
+  const id = await syncedId('selfheal');
+  await efs.send(new UntagResourceCommand({ ResourceId: id, TagKeys: ['team'] }));
+  await eventually('the drift timer to restore the tag', async () => (await tagsOf(id)).team === 'z', 60_000);
 });
 
 async function eventsOf(name: string): Promise<string[]> {

@@ -110,6 +110,8 @@ export function expectedObjectPermissions(crds: GeneratedCrd[] = generatedCrds()
     out.push(`${crd.group}/${crd.plural}/status:patch`);
   }
   out.push('/events:create');
+  // The namespace's default deletion policy annotation (src/activities/objects.ts).
+  out.push('/namespaces:get');
   return out.sort();
 }
 

@@ -13,6 +13,8 @@ export interface StackPorts {
   KUBE_APISERVER_PORT: number;
   EFS_EMULATOR_PORT: number;
   ORCHESTRATOR_METRICS_PORT: number;
+  ORCHESTRATOR_SDK_METRICS_PORT: number;
+  WATCHER_METRICS_PORT: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -25,6 +27,8 @@ export const defaultPorts: StackPorts = {
   KUBE_APISERVER_PORT: 16443,
   EFS_EMULATOR_PORT: 18080,
   ORCHESTRATOR_METRICS_PORT: 9464,
+  ORCHESTRATOR_SDK_METRICS_PORT: 9465,
+  WATCHER_METRICS_PORT: 9466,
 };
 
 export function resolvePorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
@@ -33,7 +37,8 @@ export function resolvePorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
     const raw = env[key];
     if (raw === undefined || raw === '') continue;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`$${key}="${raw}" is not a TCP port (1-65535)`);
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new Error(`$${key}="${raw}" is not a TCP port (1-65535)`);
     ports[key] = value;
   }
   const seen = new Map<number, string>();

@@ -51,7 +51,11 @@ export function spawnManaged(options: SpawnOptions): ManagedChild {
       resolve(code);
     });
     child.once('error', (err) => {
-      options.log.error('stack process failed to start', { process: options.name, error: err, command: options.command });
+      options.log.error('stack process failed to start', {
+        process: options.name,
+        error: err,
+        command: options.command,
+      });
       exitCode = null;
       resolve(null);
     });

@@ -29,7 +29,9 @@ export function ensurePythonTools(stackDir: string, log: Logger): PythonTools {
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted && fs.existsSync(tools.temporal)) return tools;
 
   const python = findPython();
-  log.info('installing the stack’s Python tools (Temporal CLI, moto) into the project virtualenv', { venv: tools.venv });
+  log.info('installing the stack’s Python tools (Temporal CLI, moto) into the project virtualenv', {
+    venv: tools.venv,
+  });
   fs.mkdirSync(stackDir, { recursive: true });
   if (!fs.existsSync(path.join(tools.venv, 'bin', 'python'))) {
     execFileSync(python, ['-m', 'venv', tools.venv], { stdio: 'inherit' });
@@ -48,8 +50,12 @@ export function ensurePythonTools(stackDir: string, log: Logger): PythonTools {
 
 function findPython(): string {
   for (const candidate of ['python3', 'python']) {
-    const probe = spawnSync(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], { encoding: 'utf8' });
+    const probe = spawnSync(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], {
+      encoding: 'utf8',
+    });
     if (probe.status === 0 && probe.stdout.trim() === 'True') return candidate;
   }
-  throw new Error('Python 3.9 or newer with the venv module is needed for the local stack: install python3 and python3-venv');
+  throw new Error(
+    'Python 3.9 or newer with the venv module is needed for the local stack: install python3 and python3-venv',
+  );
 }

@@ -145,7 +145,7 @@ export const temporalComponent: StackComponent = {
     return {
       name: 'temporal',
       children: [child],
-      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporalNamespace },
+      env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: temporalNamespace, TEMPORAL_UI_URL: uiUrl },
       endpoints: { Temporal: address, 'Temporal UI': uiUrl },
       stop,
     };

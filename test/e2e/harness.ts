@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
+import { type FaultRuleStatus, type FaultSpec } from '../../dev/emulator/admin-types';
 import { testRunLabel } from '../../dev/stack/orchestrator';
 import {
   apiVersion,
@@ -34,7 +35,16 @@ export interface E2eContext {
   admin: EmulatorAdminClient;
   temporal: Client;
   processes: OrchestratorProcess[];
+  /** Fault rules this run added (removed again by close(), leaving other runs' rules alone). */
+  faults: string[];
   close(): Promise<void>;
+}
+
+/** Adds a fault rule to the shared emulator and remembers it, so close() removes exactly this run's rules. */
+export async function injectFault(ctx: E2eContext, spec: FaultSpec): Promise<FaultRuleStatus> {
+  const rule = await ctx.admin.injectFault(spec);
+  ctx.faults.push(rule.id);
+  return rule;
 }
 
 export async function createE2eContext(name: string): Promise<E2eContext> {
@@ -54,8 +64,11 @@ export async function createE2eContext(name: string): Promise<E2eContext> {
     admin: new EmulatorAdminClient(env.EFS_EMULATOR_ADMIN_URL ?? ''),
     temporal: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
     processes: [],
+    faults: [],
     async close() {
       await Promise.all(ctx.processes.map((p) => p.kill('SIGKILL')));
+      // A rule that fired all its times is gone already.
+      for (const id of ctx.faults) await ctx.admin.removeFault(id).catch(() => undefined);
       await connection.close();
     },
   };
@@ -89,6 +102,9 @@ export function startOrchestrator(
       WATCH_NAMESPACE: ctx.namespace,
       WATCH_LABEL_SELECTOR: `${testRunLabel}=${ctx.runId}`,
       LOG_LEVEL: 'debug',
+      // Many orchestrator processes share this host: no metrics ports unless a test asks for them.
+      METRICS_PORT: '0',
+      TEMPORAL_METRICS_BIND: 'off',
       ...extraEnv,
     },
     stdio: ['ignore', out, out],

@@ -24,6 +24,7 @@ import {
   eventually,
   getFileSystem,
   getObject,
+  injectFault,
   patchObject,
   startOrchestrator,
   waitForCondition,
@@ -54,7 +55,6 @@ beforeAll(async () => {
   startOrchestrator(ctx, 'run', { RESYNC_INTERVAL_SECONDS: '3600' });
 });
 afterAll(async () => {
-  await ctx.admin.clearFaults();
   await ctx.close();
   efs.destroy();
 });
@@ -271,7 +271,7 @@ test('drift made through the AWS API is corrected at the next resync and reporte
 test('a resync request re-runs a terminal sync once the cause is fixed outside the spec', async () => {
   // The quota error hits only this object's create: its name is in the tags of the request.
   const name = `quota-${ctx.runId}`;
-  await ctx.admin.injectFault({
+  await injectFault(ctx, {
     kind: 'error',
     operation: 'CreateFileSystem',
     errorCode: 'FileSystemLimitExceeded',

@@ -10,6 +10,7 @@ import {
   eventually,
   fileSystemsOfRun,
   getFileSystem,
+  injectFault,
   startOrchestrator,
   waitForCondition,
   type E2eContext,
@@ -25,8 +26,6 @@ jest.setTimeout(300_000);
 
 let ctx: E2eContext;
 afterEach(async () => {
-  await ctx?.admin.clearFaults();
-  await ctx?.admin.clearCreateDelays();
   await ctx?.close();
 });
 
@@ -101,7 +100,7 @@ test('kill -9 of the worker after CreateFileSystem succeeded but before status w
   ctx = await createE2eContext('killcreate');
   const obj = await applyFileSystem(ctx, 'killcreate');
   // The emulator creates this object's file system, then holds the answer: the worker dies never having seen it.
-  const hold = await ctx.admin.injectFault({
+  const hold = await injectFault(ctx, {
     kind: 'pauseAfter',
     operation: 'CreateFileSystem',
     requestIncludes: obj.metadata.uid,
@@ -167,7 +166,7 @@ test('the kube-apiserver restarted while the watcher is watching', async () => {
 
 test('throttling on half of the EFS calls: everything converges, and ACK.Recoverable showed it meanwhile', async () => {
   ctx = await createE2eContext('throttle');
-  await ctx.admin.injectFault({ kind: 'throttling', rate: 0.5, seed: 7 });
+  await injectFault(ctx, { kind: 'throttling', rate: 0.5, seed: 7 });
   startOrchestrator(ctx, 'run');
   const names = ['t1', 't2', 't3'];
   for (const name of names) {

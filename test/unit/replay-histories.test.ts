@@ -22,10 +22,22 @@ test.each(fixtures)('%s replays deterministically against the current workflow c
 });
 
 test('the replay check catches a workflow that changed incompatibly', async () => {
-  const incompatible = await bundleWorkflowCode({ workflowsPath: require.resolve('../fixtures/workflows'), logger: silent });
+  const incompatible = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../fixtures/workflows'),
+    logger: silent,
+  });
   const file = fixtures[0] as string;
   const history: unknown = JSON.parse(fs.readFileSync(path.join(fixturesDir, file), 'utf8'));
-  await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, history, 'incompatible')).rejects.toThrow(/[Nn]ondeterminism|DeterminismViolation/);
+  await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, history, 'incompatible')).rejects.toThrow(
+    /[Nn]ondeterminism|DeterminismViolation/,
+  );
 });
 
-const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -16,6 +16,7 @@ const swc = [
 
 const common = {
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
 };
@@ -31,10 +32,11 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
-      // Tests of the stack's own pieces: each starts what it needs in a temporary stack folder on free ports.
+      // Tests that start what they need themselves: the stack's own pieces (in a temporary stack folder
+      // on free ports), the EFS emulator and its conformance with moto, the packaging checks.
       ...common,
       displayName: 'stack',
-      testMatch: ['<rootDir>/test/stack/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{stack,emulator,packaging}/**/*.test.ts'],
     },
     {
       // Everything else runs against the shared local stack (.stack/): reused when it is already
@@ -43,7 +45,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/', '<rootDir>/test/stack/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/test/unit/',
+        '<rootDir>/test/stack/',
+        '<rootDir>/test/emulator/',
+        '<rootDir>/test/packaging/',
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

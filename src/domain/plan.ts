@@ -1,5 +1,6 @@
 import type { FileSystemDescription, LifecyclePolicy as AwsLifecyclePolicy, Tag as AwsTag } from '@aws-sdk/client-efs';
 import { type FileSystemSpec, type LifecyclePolicy } from '../api/filesystem';
+import { canonicalJson } from '../shared/json';
 import { ownTagPrefix } from './filesystem';
 
 /**
@@ -122,15 +123,6 @@ export function samePolicy(desired: string, observed: string | null): boolean {
   } catch {
     return desired === observed;
   }
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** ACK manifests carry empty strings for unset transitions; AWS wants them absent. */

@@ -1,4 +1,5 @@
 import { type KubeObject } from '../api/object';
+import { canonicalJson } from '../shared/json';
 import { type StatusFields } from '../api/status';
 import { conditionsFor, mergeConditions, type SyncView } from '../domain/conditions';
 import { type KindClient, type ObjectRef } from './client';
@@ -68,15 +69,4 @@ export function nextStatus(current: KubeObject, write: StatusWrite, now: string)
       key !== 'conditions' && key !== 'statusSequence' && canonicalJson(value) !== canonicalJson(status[key]),
   );
   return conditionsChanged || fieldsChanged ? next : 'unchanged';
-}
-
-/** JSON with object keys sorted: the API server hands status back with its keys in its own (sorted) order. */
-function canonicalJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
 }

@@ -29,6 +29,7 @@ import {
   type CreateMountTargetCommandInput,
   type FileSystemDescription,
   type MountTargetDescription,
+  type Tag,
 } from '@aws-sdk/client-efs';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
 import { instrumentEfsClient } from '../metrics/efs';
@@ -145,11 +146,9 @@ export class EfsGateway {
     const FileSystemId = fileSystemId;
     switch (operation.op) {
       case 'TagResource':
-        await this.client.send(new TagResourceCommand({ ResourceId: FileSystemId, Tags: operation.tags }));
-        return;
+        return this.tagResource(FileSystemId, operation.tags);
       case 'UntagResource':
-        await this.client.send(new UntagResourceCommand({ ResourceId: FileSystemId, TagKeys: operation.keys }));
-        return;
+        return this.untagResource(FileSystemId, operation.keys);
       case 'PutFileSystemPolicy':
         await this.client.send(new PutFileSystemPolicyCommand({ FileSystemId, Policy: operation.policy }));
         return;
@@ -290,7 +289,7 @@ export class EfsGateway {
     return (out.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
   }
 
-  async tagResource(resourceId: string, tags: { Key: string; Value: string }[]): Promise<void> {
+  async tagResource(resourceId: string, tags: Tag[]): Promise<void> {
     await this.client.send(new TagResourceCommand({ ResourceId: resourceId, Tags: tags }));
   }
 

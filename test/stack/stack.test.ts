@@ -124,6 +124,7 @@ describe('the stack supervisor', () => {
     expect(readEnvFile(stackFiles(dir).env)).toEqual({
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
       TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_UI_URL: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
     });
     const ready = state();
     expect(ready).toMatchObject({ phase: 'ready', ready: true, ports, stackDir: dir });

@@ -94,6 +94,7 @@ describe('the Temporal component', () => {
     expect(component.env).toEqual({
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
       TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_UI_URL: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
     });
     expect(component.endpoints).toEqual({
       Temporal: `127.0.0.1:${ports.TEMPORAL_PORT}`,

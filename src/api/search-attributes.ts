@@ -13,7 +13,18 @@ export const searchAttributes = {
   syncState: defineSearchAttributeKey('SyncState', SearchAttributeType.KEYWORD),
 } as const;
 
+/** The Temporal CLI's names of the search attribute types. */
+const cliTypeNames: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
 /** `Name=Type` pairs, as `temporal server start-dev --search-attribute` and the operator CLI take them. */
 export const searchAttributeRegistrations: string[] = Object.values(searchAttributes).map(
-  (key) => `${key.name}=${key.type === SearchAttributeType.KEYWORD ? 'Keyword' : key.type}`,
+  (key) => `${key.name}=${cliTypeNames[key.type] ?? key.type}`,
 );

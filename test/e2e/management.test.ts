@@ -396,6 +396,42 @@ test('a per-object resync interval repairs drift without any request', async () 
   await eventually('the drift timer to restore the tag', async () => (await tagsOf(id)).team === 'z', 60_000);
 });
 
+test('a newer generation arriving mid-update supersedes the older one', async () => {
+  await applyFileSystem(ctx, 'supersede', { throughputMode: 'bursting' });
+  const id = await syncedId('supersede');
+  await patchObject(ctx, 'FileSystem', 'supersede', {
+    spec: { throughputMode: 'provisioned', provisionedThroughputInMiBps: 64 },
+  });
+  // Raising the amount is always allowed by AWS, even right after switching to provisioned.
+  await update('supersede', { throughputMode: 'provisioned', provisionedThroughputInMiBps: 128 });
+  const fs = await describe1(id);
+  expect(fs?.ThroughputMode).toBe('provisioned');
+  expect(fs?.ProvisionedThroughputInMibps).toBe(128);
+  expect((await getFileSystem(ctx, 'supersede'))?.status?.observedGeneration).toBe(3);
+});
+
+test('a file system deleted outside Kubernetes is reported as terminal, and no second one is created', async () => {
+  const obj = await applyFileSystem(ctx, 'vanished');
+  const id = await syncedId('vanished');
+  const { DeleteFileSystemCommand } = await import('@aws-sdk/client-efs');
+  await efs.send(new DeleteFileSystemCommand({ FileSystemId: id }));
+  await eventually(
+    'AWS to forget it',
+    async () => (await describe1(id).catch((err: Error) => err.name)) === 'FileSystemNotFound',
+  );
+  await patchObject(ctx, 'FileSystem', 'vanished', {
+    metadata: { annotations: { [annotations.resyncRequestedAt]: new Date().toISOString() } },
+  });
+  const terminal = await waitForCondition(ctx, 'vanished', ConditionType.terminal, 'True');
+  expect(conditionOf(terminal, ConditionType.terminal)?.message).toMatch(/deleted outside Kubernetes/);
+  expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual(
+    [],
+  );
+  // Deleting the object still works: its file system is already gone.
+  await deleteObject(ctx, 'FileSystem', 'vanished');
+  await waitForGone(ctx, 'FileSystem', 'vanished');
+});
+
 async function eventsOf(name: string): Promise<string[]> {
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const list = await ctx.kc

@@ -8,7 +8,7 @@ import { type CountersSnapshot } from '../dev/emulator/admin-types';
 import { emulatorComponent } from '../dev/emulator/component';
 import { defaultPorts } from '../dev/stack/ports';
 import { inspectStack, readStackState, stackFiles } from '../dev/stack/stack';
-import { type FileSystemObject } from '../src/api/filesystem';
+import { fileSystemNames, group, version, type FileSystemObject } from '../src/api/filesystem';
 import { workflowIdFor } from '../src/api/workflow-contract';
 import { type Logger } from '../src/shared/log';
 import { repoRoot, stackDir } from '../src/shared/paths';
@@ -243,7 +243,7 @@ export async function historyLengths(
 /**
  * Ends a scenario without leaving work behind on the shared stack: stops its processes,
  * terminates its workflows, lets its objects go (finalizers dropped, as nothing will delete their
- * emulated file systems) and deletes its namespace.
+ * emulated file systems), deletes them and then its namespace.
  */
 export async function finishScenario(run: ScenarioRun): Promise<void> {
   run.sampler.stop();
@@ -265,15 +265,35 @@ export async function finishScenario(run: ScenarioRun): Promise<void> {
       }),
     );
   }
-  await ctx.kc
-    .makeApiClient(CoreV1Api)
-    .deleteNamespace({ name: ctx.namespace })
-    .catch(() => undefined);
+  await removeNamespace(ctx);
   await ctx.close();
 }
 
 /** The shortest stretch a peak request rate is averaged over. */
 export const peakWindowMs = 2_000;
+
+/**
+ * Deletes a scenario's objects and namespace. The local stack runs no namespace controller, so the
+ * objects are deleted first and the namespace's own finalizer is cleared, else it stays Terminating.
+ */
+export async function removeNamespace(ctx: E2eContext): Promise<void> {
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  await ctx.fileSystems.api
+    .deleteCollectionNamespacedCustomObject({
+      group,
+      version,
+      namespace: ctx.namespace,
+      plural: fileSystemNames.plural,
+    })
+    .catch(() => undefined);
+  await core.deleteNamespace({ name: ctx.namespace }).catch(() => undefined);
+  await core
+    .replaceNamespaceFinalize({
+      name: ctx.namespace,
+      body: { metadata: { name: ctx.namespace }, spec: { finalizers: [] } },
+    })
+    .catch(() => undefined);
+}
 
 export interface CounterSample {
   at: number;

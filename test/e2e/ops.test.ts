@@ -144,7 +144,8 @@ test('explain shows the pending activity while AWS is still creating, and nothin
   expect(out).toMatch(/Pending activity:\s+waitUntilAvailable \((running|scheduled), attempt 1\)/);
   expect(out).toMatch(/State:\s+Creating: EFS file system fs-[0-9a-f]+ is creating/);
   expect(out).toMatch(/Last error:\s+none/);
-  expect(out).toContain(`${uiBase}/namespaces/default/workflows/`);
+  // Without --temporal-ui-url, the link uses TEMPORAL_UI_URL from the stack's env.
+  expect(out).toContain(`${ctx.env.TEMPORAL_UI_URL}/namespaces/default/workflows/`);
 
   await ctx.admin.setState(fileSystemId as string, 'available');
   await waitForCondition(ctx, 'slow', ConditionType.synced, 'True');

@@ -32,10 +32,13 @@ import {
   type Tag,
 } from '@aws-sdk/client-efs';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
+import { rateLimitEfsClient } from './rate-limit';
 import { instrumentEfsClient } from '../metrics/efs';
 
 export interface EfsClientOptions {
   region: string;
+  /** EFS calls per second this process may make (0: unlimited). */
+  maxRequestsPerSecond?: number;
   /** Overrides the endpoint (else the SDK reads AWS_ENDPOINT_URL_EFS, then the regional default). */
   endpoint?: string;
 }
@@ -53,6 +56,7 @@ export function createEfsClient(options: EfsClientOptions): EFSClient {
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
   instrumentEfsClient(client);
+  rateLimitEfsClient(client, options.maxRequestsPerSecond ?? 0);
   return client;
 }
 

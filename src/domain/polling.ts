@@ -10,7 +10,10 @@ export function pollDelayMs(pollIndex: number, elapsedMs: number): number {
   return 60_000;
 }
 
-/** Backoff for a failed step the workflow retries itself: 2 s doubling to 5 minutes. */
+/**
+ * Backoff for a failed step the workflow retries itself: 2 s doubling to 30 s. Transient failures
+ * (throttling) pass; a long backoff would leave objects minutes behind after a storm.
+ */
 export function retryDelayMs(failures: number): number {
-  return Math.min(5 * 60_000, 2_000 * 2 ** Math.max(0, failures - 1));
+  return Math.min(30_000, 2_000 * 2 ** Math.max(0, failures - 1));
 }

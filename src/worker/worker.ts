@@ -16,6 +16,7 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   kubeconfig: string;
   region: string;
   efsEndpoint: string;
+  maxRequestsPerSecond: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -29,7 +30,13 @@ export async function createOrchestratorWorker(
     prometheusBindAddress: config.temporalMetricsBind,
   });
   const kc = loadKubeConfig(config.kubeconfig || undefined);
-  const efs = new EfsGateway(createEfsClient({ region: config.region, endpoint: config.efsEndpoint || undefined }));
+  const efs = new EfsGateway(
+    createEfsClient({
+      region: config.region,
+      endpoint: config.efsEndpoint || undefined,
+      maxRequestsPerSecond: config.maxRequestsPerSecond,
+    }),
+  );
   const activities = createActivities({ efs, kc, region: config.region, log });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({

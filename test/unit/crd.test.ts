@@ -321,30 +321,9 @@ describe('the FileSystem spec schema accepts ACK manifests', () => {
   const specSchema = committedCrd().spec.versions[0]?.schema.openAPIV3Schema.properties?.spec ?? {};
 
   it('accepts the ACK bug-report manifest, empty lifecycle strings and multi-line policy included', () => {
-    const manifest = parse(`
-spec:
-  availabilityZoneName: eu-central-1a
-  backupPolicy:
-    status: ENABLED
-  encrypted: true
-  fileSystemProtection:
-    replicationOverwriteProtection: ENABLED
-  lifecyclePolicies:
-    - transitionToArchive: ""
-      transitionToIA: ""
-      transitionToPrimaryStorageClass: AFTER_1_ACCESS
-  performanceMode: generalPurpose
-  policy: |
-    {
-      "Version": "2012-10-17",
-      "Statement": [{ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::123456789012:role/efs-csi" },
-                      "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] }]
-    }
-  tags:
-    - key: Name
-      value: efs-test
-  throughputMode: elastic
-`) as { spec: unknown };
+    const manifest = parse(
+      fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'manifests', 'ack-bug-report-filesystem.yaml'), 'utf8'),
+    ) as { spec: unknown };
     expect(validate(manifest.spec, specSchema, 'spec')).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { type FileSystemObject, type FileSystemSpec } from '../../src/api/filesystem';
@@ -5,44 +7,10 @@ import { ownTags } from '../../src/domain/filesystem';
 import { describeFieldErrors, maxTags, validateFileSystemSpec } from '../../src/domain/validate';
 
 /** The manifest from the ACK bug report (aws-controllers-k8s/community#2468), as a user would apply it. */
-const bugReportManifest = `
-apiVersion: efs.services.k8s.aws/v1alpha1
-kind: FileSystem
-metadata:
-  name: efs-test
-  namespace: default
-spec:
-  availabilityZoneName: eu-central-1a
-  backupPolicy:
-    status: ENABLED
-  encrypted: true
-  fileSystemProtection:
-    replicationOverwriteProtection: ENABLED
-  lifecyclePolicies:
-    - transitionToArchive: ""
-      transitionToIA: ""
-      transitionToPrimaryStorageClass: AFTER_1_ACCESS
-  performanceMode: generalPurpose
-  policy: |
-    {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Effect": "Allow",
-          "Principal": { "AWS": "arn:aws:iam::123456789012:role/AmazonEKS_EFS_CSI_DriverRole" },
-          "Action": [
-            "elasticfilesystem:ClientMount",
-            "elasticfilesystem:ClientWrite",
-            "elasticfilesystem:ClientRootAccess"
-          ]
-        }
-      ]
-    }
-  tags:
-    - key: Name
-      value: efs-test
-  throughputMode: elastic
-`;
+const bugReportManifest = fs.readFileSync(
+  path.join(__dirname, '..', 'fixtures', 'manifests', 'ack-bug-report-filesystem.yaml'),
+  'utf8',
+);
 
 /** The spec the ACK e2e tests create. */
 const ackE2eSpec: FileSystemSpec = {

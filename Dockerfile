@@ -3,11 +3,13 @@
 # Runs `efs-orchestrator run` (watcher and worker) by default; any other subcommand, such as
 # `worker`, `watcher` or `emulator --port 18080 --host 0.0.0.0`, is given as the command.
 
-# Build: all dependencies, compile TypeScript, then drop the dev dependencies.
-FROM node:20.20.2-bookworm-slim AS build
+# Build: all dependencies, compile TypeScript, then drop the dev dependencies. Both stages run the
+# Node release that package.json pins as a dev dependency (the `node` package) for npm scripts.
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: `prepare` would compile before the sources are here; the build runs below.
+# --ignore-scripts: `prepare` would compile before the sources are here; the build runs below. It also
+# skips the `node` package's download of a second copy of the image's own Node.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
@@ -19,7 +21,7 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund 
     node_modules/@temporalio/core-bridge/releases/*-windows-msvc
 
 # Run: Node, the production dependencies and the compiled code, as an unprivileged user.
-FROM node:20.20.2-bookworm-slim
+FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json

@@ -1,5 +1,6 @@
-// @kubernetes/client-node 1.x (and a few of its dependencies) ship only ES modules; jest's
-// CommonJS runtime cannot require them on Node 20, so swc compiles them like our own sources.
+// @kubernetes/client-node 1.x (and a few of its dependencies) ship only ES modules; jest's CommonJS
+// runtime implements require() itself, so Node's require() of ES modules does not help: swc
+// compiles them like our own sources.
 const esmOnlyPackages = [
   '@kubernetes/client-node',
   'openid-client',

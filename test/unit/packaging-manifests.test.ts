@@ -61,11 +61,14 @@ describe('Dockerfile', () => {
     return JSON.parse(step.args) as string[];
   };
 
-  it('builds in one stage and runs in another, both on a Node 20 bookworm-slim image pinned by tag', () => {
+  it('builds in one stage and runs in another, both on the bookworm-slim image of the Node that npm scripts run', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
+    // The exact release pinned as a dev dependency, not a floating tag such as `24` or `latest`.
+    const pinnedNode = (JSON.parse(read('package.json')) as { devDependencies: Record<string, string> })
+      .devDependencies['node'];
+    expect(pinnedNode).toMatch(/^24\.\d+\.\d+$/);
     for (const stage of stages) {
-      // An exact version, not a floating tag such as `20` or `latest`.
-      expect(stage.from).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
+      expect(stage.from).toBe(`node:${pinnedNode}-bookworm-slim`);
     }
     const build = stages[0];
     const buildCommands = build?.steps.filter((s) => s.keyword === 'RUN').map((s) => s.args) ?? [];

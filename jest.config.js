@@ -17,7 +17,6 @@ const swc = [
 
 const common = {
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
   transform: { '^.+\\.(ts|js|mjs)$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
 };

@@ -1,5 +1,5 @@
-// @kubernetes/client-node 1.x (and a few of its dependencies) ship only ES modules; jest's CommonJS
-// runtime implements require() itself, so Node's require() of ES modules does not help: swc
+// @kubernetes/client-node (and a few of its dependencies) ship only ES modules; jest's CommonJS
+// runtime implements require() itself and loads them only with --experimental-vm-modules, so swc
 // compiles them like our own sources.
 const esmOnlyPackages = [
   '@kubernetes/client-node',

@@ -15,6 +15,7 @@ import { type RunningComponent } from '../../dev/stack/component';
 import { resolvePorts } from '../../dev/stack/ports';
 import { createLogger } from '../../src/shared/log';
 import { repoRoot } from '../../src/shared/paths';
+import { freePort } from '../support/free-port';
 import { efsClient, quietLog, rejectionOf } from './support/emulator';
 
 const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
@@ -23,14 +24,6 @@ function requireBuild(): void {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'))) {
     throw new Error('these tests run the compiled CLI: run `npm run build` first (npm test does)');
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const children: ChildProcess[] = [];

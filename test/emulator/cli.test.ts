@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateFileSystemCommand, DescribeFileSystemsCommand, FileSystemLimitExceeded } from '@aws-sdk/client-efs';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
@@ -16,6 +15,7 @@ import { resolvePorts } from '../../dev/stack/ports';
 import { createLogger } from '../../src/shared/log';
 import { repoRoot } from '../../src/shared/paths';
 import { freePort } from '../support/free-port';
+import { useTemporaryDirs } from '../support/temp-dirs';
 import { efsClient, quietLog, rejectionOf } from './support/emulator';
 
 const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
@@ -25,6 +25,9 @@ function requireBuild(): void {
     throw new Error('these tests run the compiled CLI: run `npm run build` first (npm test does)');
   }
 }
+
+// The component tests write a stack folder each; they are removed after each test, and the file fails if any remains.
+const componentDirs = useTemporaryDirs('efs-emulator-component-');
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -120,7 +123,7 @@ describe('emulatorComponent', () => {
   it('starts the emulator on EFS_EMULATOR_PORT, waits until it answers, and hands back the env for AWS clients', async () => {
     requireBuild();
     const port = await freePort();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-emulator-component-'));
+    const dir = componentDirs.make();
     const crashes: string[] = [];
     await emulatorComponent.install({
       stackDir: dir,
@@ -169,7 +172,7 @@ describe('emulatorComponent', () => {
     const sockets: net.Socket[] = [];
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-emulator-component-'));
+    const dir = componentDirs.make();
     const logged: string[] = [];
     const crashes: string[] = [];
     try {

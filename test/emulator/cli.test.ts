@@ -84,6 +84,42 @@ describe('efs-orchestrator emulator', () => {
     expect(logLines.every((l) => l.component === 'efs-emulator')).toBe(true);
   });
 
+  it('logs for people on a terminal, and JSON there too with LOG_FORMAT=json', async () => {
+    // `script` (util-linux) runs the command on a pseudo-terminal: stderr is a TTY, as in `npm run dev`.
+    const onTerminal = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
+      requireBuild();
+      const command = `'${process.execPath}' '${cli}' emulator --port 0`;
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('EFS emulator: http')) resolve();
+        });
+        child.once('error', (err) => reject(new Error(`cannot run script (util-linux): ${err.message}`)));
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${output}`)));
+      });
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      await exited;
+      return output.split(/\r?\n/).filter((line) => line.includes('EFS emulator listening'));
+    };
+    const [human] = await onTerminal({ LOG_FORMAT: '' });
+    expect(human).toMatch(
+      /^\d\d:\d\d:\d\d info {2}efs-emulator: EFS emulator listening {2}url=http:\/\/127\.0\.0\.1:\d+ /,
+    );
+    const [json] = await onTerminal({ LOG_FORMAT: 'json' });
+    expect(JSON.parse(json as string)).toMatchObject({
+      level: 'info',
+      component: 'efs-emulator',
+      msg: 'EFS emulator listening',
+    });
+  });
+
   it('takes its settings from the environment too (EFS_EMULATOR_*), and stops on SIGINT', async () => {
     const { child, url } = await startCli([], {
       EFS_EMULATOR_PORT: '0',

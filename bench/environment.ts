@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { EmulatorAdminClient } from '../dev/emulator/admin-client';
@@ -12,6 +11,7 @@ import { fileSystemNames, group, version, type FileSystemObject } from '../src/a
 import { workflowIdFor } from '../src/api/workflow-contract';
 import { type Logger } from '../src/shared/log';
 import { repoRoot, stackDir } from '../src/shared/paths';
+import { freePort } from '../test/support/free-port';
 import {
   applyFileSystem,
   createE2eContext,
@@ -83,17 +83,6 @@ function ensureStack(log: Logger): (() => void) | undefined {
   return () => {
     spawnSync(process.execPath, [cli, 'stack', 'down', '--stack-dir', dir], { stdio: ['ignore', 2, 2] });
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
-  });
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** One scenario's own namespace, task queue, worker and watcher processes, and instruments. */

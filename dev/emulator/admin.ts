@@ -40,48 +40,100 @@ type AdminHandler = (emulator: Emulator, body: Body, params: string[]) => unknow
 /** Settable by hand: the states a resource can be held in. */
 const settableStates: readonly LifeCycleState[] = ['creating', 'available', 'updating', 'error'];
 
-const routes: { method: string; path: RegExp; handler: AdminHandler; status?: number }[] = [
-  { method: 'GET', path: /^\/health$/, handler: () => ({ ok: true, service: 'efs-emulator' }) },
+interface AdminRoute {
+  method: string;
+  /** Below the admin prefix; `{id}` stands for one path segment, handed to the handler. */
+  path: string;
+  /** What it does, as the endpoint list (`GET /__admin`) says. */
+  summary: string;
+  handler: AdminHandler;
+  status?: number;
+}
+
+const routes: AdminRoute[] = [
+  { method: 'GET', path: '/', summary: 'this list of endpoints', handler: () => endpointList() },
+  {
+    method: 'GET',
+    path: '/health',
+    summary: 'whether the emulator answers',
+    handler: () => ({ ok: true, service: 'efs-emulator' }),
+  },
   {
     method: 'POST',
-    path: /^\/reset$/,
+    path: '/reset',
+    summary: 'forget every resource, fault, counter and delay override; restore the starting settings',
     handler: (e) => {
       e.reset();
       return { ok: true };
     },
   },
-  { method: 'GET', path: /^\/config$/, handler: (e) => configView(e) },
-  { method: 'PATCH', path: /^\/config$/, handler: (e, body) => updateConfig(e, body) },
-  { method: 'POST', path: /^\/config$/, handler: (e, body) => updateConfig(e, body) },
-  { method: 'GET', path: /^\/clock$/, handler: (e) => e.clock.state() },
-  { method: 'POST', path: /^\/clock$/, handler: (e, body) => updateClock(e, body as ClockUpdate) },
-  { method: 'GET', path: /^\/file-systems$/, handler: (e) => ({ fileSystems: listFileSystems(e) }) },
+  { method: 'GET', path: '/config', summary: 'the settings', handler: (e) => configView(e) },
+  { method: 'PATCH', path: '/config', summary: 'change settings', handler: (e, body) => updateConfig(e, body) },
+  { method: 'POST', path: '/config', summary: 'change settings', handler: (e, body) => updateConfig(e, body) },
+  { method: 'GET', path: '/clock', summary: 'emulated time', handler: (e) => e.clock.state() },
   {
     method: 'POST',
-    path: /^\/file-systems\/([^/]+)\/state$/,
+    path: '/clock',
+    summary: 'advance, set, scale, freeze or resume emulated time',
+    handler: (e, body) => updateClock(e, body as ClockUpdate),
+  },
+  {
+    method: 'GET',
+    path: '/file-systems',
+    summary: 'every file system with its pending transition',
+    handler: (e) => ({ fileSystems: listFileSystems(e) }),
+  },
+  {
+    method: 'POST',
+    path: '/file-systems/{id}/state',
+    summary: "force a file system's lifecycle state",
     handler: (e, body, [id]) => setFileSystemState(e, id as string, body),
   },
-  { method: 'GET', path: /^\/mount-targets$/, handler: (e) => ({ mountTargets: listMountTargets(e) }) },
+  {
+    method: 'GET',
+    path: '/mount-targets',
+    summary: 'every mount target with its pending transition',
+    handler: (e) => ({ mountTargets: listMountTargets(e) }),
+  },
   {
     method: 'POST',
-    path: /^\/mount-targets\/([^/]+)\/state$/,
+    path: '/mount-targets/{id}/state',
+    summary: "force a mount target's lifecycle state",
     handler: (e, body, [id]) => setMountTargetState(e, id as string, body),
   },
-  { method: 'GET', path: /^\/create-delays$/, handler: (e) => ({ overrides: e.store.createDelayOverrides }) },
-  { method: 'POST', path: /^\/create-delays$/, handler: (e, body) => addCreateDelay(e, body as CreateDelayRequest) },
+  {
+    method: 'GET',
+    path: '/create-delays',
+    summary: 'the create-delay overrides',
+    handler: (e) => ({ overrides: e.store.createDelayOverrides }),
+  },
+  {
+    method: 'POST',
+    path: '/create-delays',
+    summary: 'hold the next create (by creation token, or the next N) in creating for a while',
+    handler: (e, body) => addCreateDelay(e, body as CreateDelayRequest),
+  },
   {
     method: 'DELETE',
-    path: /^\/create-delays$/,
+    path: '/create-delays',
+    summary: 'drop the create-delay overrides',
     handler: (e) => {
       e.store.createDelayOverrides = [];
       return { overrides: [] };
     },
   },
-  { method: 'GET', path: /^\/faults$/, handler: (e) => ({ faults: e.faults.list() }) },
-  { method: 'POST', path: /^\/faults$/, handler: (e, body) => addFault(e, body as unknown as FaultSpec), status: 201 },
+  { method: 'GET', path: '/faults', summary: 'the fault rules', handler: (e) => ({ faults: e.faults.list() }) },
+  {
+    method: 'POST',
+    path: '/faults',
+    summary: 'add a fault rule',
+    handler: (e, body) => addFault(e, body as unknown as FaultSpec),
+    status: 201,
+  },
   {
     method: 'DELETE',
-    path: /^\/faults$/,
+    path: '/faults',
+    summary: 'remove every fault rule',
     handler: (e) => {
       e.faults.clear();
       return { faults: [] };
@@ -89,7 +141,8 @@ const routes: { method: string; path: RegExp; handler: AdminHandler; status?: nu
   },
   {
     method: 'DELETE',
-    path: /^\/faults\/([^/]+)$/,
+    path: '/faults/{id}',
+    summary: 'remove one fault rule',
     handler: (e, _body, [id]) => {
       if (!e.faults.remove(id as string)) throw new AdminError(404, `no fault rule '${id}'`);
       return { removed: id };
@@ -97,19 +150,40 @@ const routes: { method: string; path: RegExp; handler: AdminHandler; status?: nu
   },
   {
     method: 'POST',
-    path: /^\/faults\/release$/,
+    path: '/faults/release',
+    summary: 'let responses held by pauseAfter go (one rule or all)',
     handler: (e, body) => ({ released: e.faults.release(optionalText(body.id, 'id')) }),
   },
-  { method: 'GET', path: /^\/counters$/, handler: (e) => e.counters.snapshot() },
+  { method: 'GET', path: '/counters', summary: 'request counters', handler: (e) => e.counters.snapshot() },
   {
     method: 'DELETE',
-    path: /^\/counters$/,
+    path: '/counters',
+    summary: 'zero the request counters',
     handler: (e) => {
       e.counters.reset();
       return e.counters.snapshot();
     },
   },
 ];
+
+/** `/faults/{id}` -> /^\/faults\/([^/]+)$/ */
+const routePatterns = new Map(
+  routes.map((route) => {
+    const escaped = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)');
+    return [route, new RegExp(`^${escaped}$`)];
+  }),
+);
+
+function endpointList(): { service: string; endpoints: { method: string; path: string; summary: string }[] } {
+  return {
+    service: 'efs-emulator admin API',
+    endpoints: routes.map(({ method, path, summary }) => ({
+      method,
+      path: path === '/' ? adminPrefix : adminPrefix + path,
+      summary,
+    })),
+  };
+}
 
 export async function handleAdmin(
   emulator: Emulator,
@@ -121,14 +195,14 @@ export async function handleAdmin(
   const method = req.method ?? 'GET';
   try {
     const raw = await readBody(req);
-    const candidates = routes.filter((r) => r.path.test(path));
+    const candidates = routes.filter((r) => routePatterns.get(r)?.test(path));
     const route = candidates.find((r) => r.method === method);
     if (!route) {
       throw candidates.length > 0
         ? new AdminError(405, `${method} is not supported on ${adminPrefix}${path}`)
-        : new AdminError(404, `no admin endpoint ${adminPrefix}${path}; see dev/emulator/README.md`);
+        : new AdminError(404, `no admin endpoint ${adminPrefix}${path}; GET ${adminPrefix} lists them`);
     }
-    const params = (route.path.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+    const params = (routePatterns.get(route)?.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
     const body = parseAdminBody(raw);
     const output = route.handler(emulator, body, params);
     send(res, { status: route.status ?? 200, body: output }, 'admin');

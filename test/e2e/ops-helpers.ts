@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from '@jest/globals';
 import { type FaultSpec } from '../../dev/emulator/admin-types';
@@ -24,15 +23,6 @@ export function runCli(
       },
     );
   });
-}
-
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function scrape(port: number): Promise<string> {

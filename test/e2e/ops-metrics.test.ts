@@ -10,7 +10,8 @@ import {
   waitForCondition,
   type E2eContext,
 } from './harness';
-import { freePort, injectOwnFault, removeOwnFaults, sample, scrape } from './ops-helpers';
+import { freePorts } from '../support/free-port';
+import { injectOwnFault, removeOwnFaults, sample, scrape } from './ops-helpers';
 
 /**
  * Prometheus metrics of a real worker and watcher after a sync on the stack: the orchestrator's
@@ -26,7 +27,7 @@ afterEach(async () => {
 
 test('after a sync, /metrics shows EFS calls, throttles, time to synced, objects by state, watcher events and the leader', async () => {
   ctx = await createE2eContext('metrics');
-  const [workerPort, watcherPort, sdkPort] = [await freePort(), await freePort(), await freePort()];
+  const [workerPort, watcherPort, sdkPort] = (await freePorts(3)) as [number, number, number];
   startOrchestrator(ctx, 'worker', {
     METRICS_PORT: String(workerPort),
     TEMPORAL_METRICS_BIND: `127.0.0.1:${sdkPort}`,

@@ -145,10 +145,34 @@ describe('listing and forcing states', () => {
     expect(overrideWithBoth).toEqual({ status: 400, json: { error: 'give exactly one of creationToken and next' } });
   });
 
+  it('the admin URL itself lists every endpoint, each of which answers', async () => {
+    for (const base of ['', '/']) {
+      const { status, json } = await adminFetch('GET', base);
+      expect(status).toBe(200);
+      const endpoints = json.endpoints as { method: string; path: string; summary: string }[];
+      expect(endpoints).toEqual(
+        expect.arrayContaining([
+          { method: 'GET', path: '/__admin', summary: 'this list of endpoints' },
+          { method: 'GET', path: '/__admin/counters', summary: 'request counters' },
+          { method: 'POST', path: '/__admin/file-systems/{id}/state', summary: expect.any(String) },
+          { method: 'DELETE', path: '/__admin/faults/{id}', summary: 'remove one fault rule' },
+        ]),
+      );
+      expect(endpoints.every((e) => e.summary.length > 0)).toBe(true);
+    }
+    // Every listed GET answers 200: the list names real endpoints.
+    const { json } = await adminFetch('GET', '');
+    for (const { method, path } of json.endpoints as { method: string; path: string }[]) {
+      if (method !== 'GET') continue;
+      const response = await fetch(t.emulator.url + path);
+      expect([path, response.status]).toEqual([path, 200]);
+    }
+  });
+
   it('unknown admin paths are 404 and wrong methods 405, as JSON', async () => {
     expect(await adminFetch('GET', '/nothing')).toEqual({
       status: 404,
-      json: { error: 'no admin endpoint /__admin/nothing; see dev/emulator/README.md' },
+      json: { error: 'no admin endpoint /__admin/nothing; GET /__admin lists them' },
     });
     expect(await adminFetch('PUT', '/faults')).toEqual({
       status: 405,

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateFileSystemCommand, DescribeFileSystemsCommand, FileSystemLimitExceeded } from '@aws-sdk/client-efs';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
@@ -15,6 +14,8 @@ import { type RunningComponent } from '../../dev/stack/component';
 import { resolvePorts } from '../../dev/stack/ports';
 import { createLogger } from '../../src/shared/log';
 import { repoRoot } from '../../src/shared/paths';
+import { freePort } from '../support/free-port';
+import { useTemporaryDirs } from '../support/temp-dirs';
 import { efsClient, quietLog, rejectionOf } from './support/emulator';
 
 const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
@@ -25,13 +26,8 @@ function requireBuild(): void {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+// The component tests write a stack folder each; they are removed after each test, and the file fails if any remains.
+const componentDirs = useTemporaryDirs('efs-emulator-component-');
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -88,6 +84,42 @@ describe('efs-orchestrator emulator', () => {
     expect(logLines.every((l) => l.component === 'efs-emulator')).toBe(true);
   });
 
+  it('logs for people on a terminal, and JSON there too with LOG_FORMAT=json', async () => {
+    // `script` (util-linux) runs the command on a pseudo-terminal: stderr is a TTY, as in `npm run dev`.
+    const onTerminal = async (env: NodeJS.ProcessEnv): Promise<string[]> => {
+      requireBuild();
+      const command = `'${process.execPath}' '${cli}' emulator --port 0`;
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('EFS emulator: http')) resolve();
+        });
+        child.once('error', (err) => reject(new Error(`cannot run script (util-linux): ${err.message}`)));
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${output}`)));
+      });
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      await exited;
+      return output.split(/\r?\n/).filter((line) => line.includes('EFS emulator listening'));
+    };
+    const [human] = await onTerminal({ LOG_FORMAT: '' });
+    expect(human).toMatch(
+      /^\d\d:\d\d:\d\d info {2}efs-emulator: EFS emulator listening {2}url=http:\/\/127\.0\.0\.1:\d+ /,
+    );
+    const [json] = await onTerminal({ LOG_FORMAT: 'json' });
+    expect(JSON.parse(json as string)).toMatchObject({
+      level: 'info',
+      component: 'efs-emulator',
+      msg: 'EFS emulator listening',
+    });
+  });
+
   it('takes its settings from the environment too (EFS_EMULATOR_*), and stops on SIGINT', async () => {
     const { child, url } = await startCli([], {
       EFS_EMULATOR_PORT: '0',
@@ -127,7 +159,7 @@ describe('emulatorComponent', () => {
   it('starts the emulator on EFS_EMULATOR_PORT, waits until it answers, and hands back the env for AWS clients', async () => {
     requireBuild();
     const port = await freePort();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-emulator-component-'));
+    const dir = componentDirs.make();
     const crashes: string[] = [];
     await emulatorComponent.install({
       stackDir: dir,
@@ -176,7 +208,7 @@ describe('emulatorComponent', () => {
     const sockets: net.Socket[] = [];
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-emulator-component-'));
+    const dir = componentDirs.make();
     const logged: string[] = [];
     const crashes: string[] = [];
     try {

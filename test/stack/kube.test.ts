@@ -11,6 +11,7 @@ import { createLogger } from '../../src/shared/log';
 import { repoRoot, stackDir as defaultStackDir } from '../../src/shared/paths';
 import { type StackContext } from '../../dev/stack/component';
 import { defaultPorts } from '../../dev/stack/ports';
+import { freePorts } from '../support/free-port';
 import {
   createKubeComponent,
   ensureKubeBinaries,
@@ -40,14 +41,6 @@ let context: StackContext;
 let running: RunningKube | undefined;
 let crashes: string[];
 const component = createKubeComponent({ crdDir, binDir });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function get(url: string, ca: Buffer, token?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -85,14 +78,15 @@ function customObjects(kc: KubeConfig) {
 beforeAll(async () => {
   stackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-kube-test-'));
   crashes = [];
+  const [etcdPort, etcdPeerPort, apiServerPort] = await freePorts(3);
   context = {
     stackDir,
     logDir: path.join(stackDir, 'logs'),
     ports: {
       ...defaultPorts,
-      ETCD_PORT: await freePort(),
-      ETCD_PEER_PORT: await freePort(),
-      KUBE_APISERVER_PORT: await freePort(),
+      ETCD_PORT: etcdPort as number,
+      ETCD_PEER_PORT: etcdPeerPort as number,
+      KUBE_APISERVER_PORT: apiServerPort as number,
     },
     log: createLogger('kube-test', { level: 'warn' }),
     env: {},

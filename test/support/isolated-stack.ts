@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultPorts, type StackPorts } from '../../dev/stack/ports';
 import { ensurePythonTools, pythonTools } from '../../dev/stack/python';
 import { createLogger } from '../../src/shared/log';
 import { stackDir } from '../../src/shared/paths';
+import { freePorts } from './free-port';
 
 /**
  * Helpers for tests that run their own stack pieces beside the shared stack: a temporary stack
@@ -14,21 +14,10 @@ import { stackDir } from '../../src/shared/paths';
 
 /** Distinct free ports for every stack port, so a test never meets the shared stack or another test. */
 export async function freeStackPorts(): Promise<StackPorts> {
-  const servers: net.Server[] = [];
   const ports = { ...defaultPorts };
-  try {
-    for (const key of Object.keys(ports) as (keyof StackPorts)[]) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
-      });
-      ports[key] = (server.address() as net.AddressInfo).port;
-    }
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
+  const keys = Object.keys(ports) as (keyof StackPorts)[];
+  const free = await freePorts(keys.length);
+  keys.forEach((key, i) => (ports[key] = free[i] as number));
   return ports;
 }
 

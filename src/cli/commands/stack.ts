@@ -14,7 +14,7 @@ import {
   type StackHealth,
 } from '../../../dev/stack/state';
 import { ConfigError, parsers, type Setting } from '../../shared/config';
-import { createLogger } from '../../shared/log';
+import { createLogger, lineForPeople } from '../../shared/log';
 import { repoRoot, stackDir } from '../../shared/paths';
 import { defineCommand } from '../command';
 
@@ -265,20 +265,6 @@ class LogTail {
     const text = this.partial + chunk;
     const lines = text.split('\n');
     this.partial = flush ? '' : (lines.pop() ?? '');
-    for (const line of lines) out(renderLogLine(line) + '\n');
-  }
-}
-
-function renderLogLine(line: string): string {
-  if (!line.startsWith('{')) return line;
-  try {
-    const { time, level, component, msg, ...fields } = JSON.parse(line) as Record<string, unknown>;
-    if (typeof time !== 'string' || typeof msg !== 'string') return line;
-    const extra = Object.entries(fields)
-      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-      .join(' ');
-    return `${time.slice(11, 19)} ${String(level).padEnd(5)} ${String(component)}: ${msg}${extra ? `  ${extra}` : ''}`;
-  } catch {
-    return line;
+    for (const line of lines) out(lineForPeople(line) + '\n');
   }
 }

@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensurePythonTools } from '../../../dev/stack/python';
 import { waitFor } from '../../../dev/stack/process';
 import { stackDir } from '../../../src/shared/paths';
+import { freePort } from '../../support/free-port';
 import { quietLog } from './emulator';
 import { signedHeaders } from './sigv4';
 
@@ -92,12 +92,4 @@ export async function motoDefaultSecurityGroup(url: string): Promise<string> {
   const id = /<groupId>([^<]+)<\/groupId>/.exec(xml)?.[1];
   if (!id) throw new Error(`no default security group in moto's answer: ${xml.slice(0, 500)}`);
   return id;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -16,7 +16,8 @@ import { syncStateOf } from '../../metrics/sync-state';
 import { ConfigError, parsers, type ConfigOf, type Setting } from '../../shared/config';
 import { connectTemporalClient } from '../../temporal/connection';
 import { defineCommand } from '../command';
-import { kubeSettings, temporalSettings } from '../settings';
+import { kubeSettings } from '../../kube/settings';
+import { temporalSettings } from '../../temporal/settings';
 
 /**
  * Commands for the people who run the orchestrator: `resync` re-runs syncs through the workflows,

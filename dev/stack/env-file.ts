@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../../src/shared/paths';
+import { pythonTools } from './python';
 
 /**
  * The stack's shell-sourceable env file (`.stack/env`): one `export NAME=value` line per
@@ -41,11 +43,42 @@ export function writeEnvFile(file: string, env: Record<string, string>, basePath
   writeFileAtomically(file, formatEnvFile(env, basePath));
 }
 
+/**
+ * Writes the env file of the stack in `stackDir`, with the commands the README uses after
+ * `source .stack/env` on PATH: `efs-orchestrator` (this checkout's CLI, run by the Node that runs
+ * the stack, whatever `node` the reader's PATH holds) and `temporal` (the stack's Temporal CLI;
+ * its Python virtualenv's other programs stay off PATH). Both live in `<stackDir>/bin`, first on
+ * PATH, beside the kubectl the stack links there.
+ */
+export function writeStackEnvFile(stackDir: string, file: string, env: Record<string, string>): void {
+  const binDir = path.join(stackDir, 'bin');
+  installStackCommands(binDir, stackDir);
+  const pathDirs = (env.PATH ?? process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const withCommands = pathDirs.includes(binDir) ? pathDirs : [binDir, ...pathDirs];
+  writeEnvFile(file, { ...env, PATH: withCommands.join(path.delimiter) });
+}
+
+/** The launchers of `writeStackEnvFile`, rewritten on every start so they follow this checkout and its Node. */
+export function installStackCommands(binDir: string, stackDir: string): void {
+  fs.mkdirSync(binDir, { recursive: true });
+  const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
+  writeFileAtomically(
+    path.join(binDir, 'efs-orchestrator'),
+    `#!/bin/sh\n# The efs-orchestrator CLI of ${repoRoot}, written by the local stack.\nexec ${shellQuote(process.execPath)} ${shellQuote(cli)} "$@"\n`,
+    0o755,
+  );
+  const link = path.join(binDir, 'temporal');
+  const temporal = pythonTools(stackDir).temporal;
+  fs.rmSync(link, { force: true });
+  // A stack without its Temporal component may have no virtualenv: then the reader's own `temporal` stays.
+  if (fs.existsSync(temporal)) fs.symlinkSync(temporal, link);
+}
+
 /** Writes through a temporary file and a rename, so a concurrent reader never sees half a file. */
-export function writeFileAtomically(file: string, content: string): void {
+export function writeFileAtomically(file: string, content: string, mode?: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, content);
+  fs.writeFileSync(temporary, content, { mode });
   fs.renameSync(temporary, file);
 }
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createLogger, type Logger } from '../../src/shared/log';
 import { type RunningComponent, type StackComponent, type StackContext } from './component';
 import { controlSocketPath, type ControlRequest, type ControlResponse } from './control';
-import { writeEnvFile, writeFileAtomically } from './env-file';
+import { writeFileAtomically, writeStackEnvFile } from './env-file';
 import { resolvePorts, type StackPorts } from './ports';
 import { type ManagedChild } from './process';
 import {
@@ -428,7 +428,7 @@ class StackSupervisor implements RunningStack {
   }
 
   private writeEnv(): void {
-    writeEnvFile(this.files.env, this.env());
+    writeStackEnvFile(this.stackDir, this.files.env, this.env());
   }
 
   private writeState(): void {

@@ -12,9 +12,9 @@ const commands: Record<string, () => Command> = {
   run: () => require('./commands/orchestrator').runCommand,
   replay: () => require('./commands/history').replayCommand,
   'record-history': () => require('./commands/history').recordHistoryCommand,
-  resync: () => require('./commands/ops').resyncCommand,
-  explain: () => require('./commands/ops').explainCommand,
-  status: () => require('./commands/ops').statusCommand,
+  resync: () => require('./commands/resync').resyncCommand,
+  explain: () => require('./commands/explain').explainCommand,
+  status: () => require('./commands/status').statusCommand,
 };
 
 export async function main(argv: string[]): Promise<void> {

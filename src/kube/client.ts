@@ -37,12 +37,14 @@ export class KindClient<T extends KubeObject = KubeObject> {
 
   /** The object, or undefined when it is gone or a newer incarnation (another uid) has taken its name. */
   async get(ref: ObjectRef): Promise<T | undefined> {
+    const obj = await this.getByName(ref.namespace, ref.name);
+    return obj?.metadata.uid === ref.uid ? obj : undefined;
+  }
+
+  /** The object of that name, whichever incarnation it is, or undefined when there is none. */
+  async getByName(namespace: string, name: string): Promise<T | undefined> {
     try {
-      const obj = (await this.api.getNamespacedCustomObject({
-        ...this.coordinates(ref.namespace),
-        name: ref.name,
-      })) as T;
-      return obj.metadata.uid === ref.uid ? obj : undefined;
+      return (await this.api.getNamespacedCustomObject({ ...this.coordinates(namespace), name })) as T;
     } catch (err) {
       if ((err as { code?: unknown }).code === 404) return undefined;
       throw err;

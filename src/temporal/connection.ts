@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { Connection, type TLSConfig } from '@temporalio/client';
-import { temporalSettings, type TlsMode } from '../cli/settings';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { temporalSettings, type TlsMode } from './settings';
 import { ConfigError } from '../shared/config';
 import { type LogFields } from '../shared/log';
 
@@ -69,9 +69,47 @@ export function temporalConnectionOptions(
   return options;
 }
 
+/**
+ * Connects with the configured TLS and API key through `connect` (`Connection.connect` for a
+ * client, `NativeConnection.connect` for the worker). When TLS is on only because an API key is
+ * set, a failure says so and how to turn TLS off: the SDKs' own message then is a bare transport
+ * error (`InvalidContentType` from the worker's, a connect deadline from the client's).
+ */
+export async function connectTemporal<C>(
+  config: TemporalConnectionConfig,
+  connect: (options: TemporalConnectionOptions) => Promise<C>,
+): Promise<C> {
+  const options = temporalConnectionOptions(config);
+  try {
+    return await connect(options);
+  } catch (err) {
+    const tlsOnlyForApiKey = options.tls !== false && options.apiKey !== undefined && config.temporalTls === 'auto';
+    if (!tlsOnlyForApiKey || refused(err)) throw err;
+    throw new ConfigError(
+      `cannot connect to Temporal at ${config.temporalAddress} over TLS (${(err as Error).message}). TLS is on ` +
+        `because an API key is set and ${source('temporalTls')} is auto: a server without TLS, like the local ` +
+        `dev server, needs ${temporalSettings.temporalTls.env}=false (or --${temporalSettings.temporalTls.flag}=false)`,
+      { cause: err },
+    );
+  }
+}
+
+/** Nothing listens at the address: TLS is beside the point. */
+function refused(err: unknown): boolean {
+  return /ConnectionRefused|ECONNREFUSED|Connection refused/.test((err as Error)?.message ?? '');
+}
+
 /** A client connection (the watcher, the CLI) with the configured TLS and API key. */
 export async function connectTemporalClient(config: TemporalConnectionConfig): Promise<Connection> {
-  return Connection.connect(temporalConnectionOptions(config));
+  return connectTemporal(config, (options) => Connection.connect(options));
+}
+
+/** A workflow client in the configured Temporal namespace, on a connection of its own that the caller closes. */
+export async function connectWorkflowClient(
+  config: TemporalConnectionConfig & { temporalNamespace: string },
+): Promise<{ client: Client; connection: Connection }> {
+  const connection = await connectTemporalClient(config);
+  return { client: new Client({ connection, namespace: config.temporalNamespace }), connection };
 }
 
 /**

@@ -3,11 +3,7 @@ import { createActivities } from '../activities';
 import { createEfsClient, EfsGateway } from '../aws/efs';
 import { loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
-import {
-  describeTemporalConnection,
-  temporalConnectionOptions,
-  type TemporalConnectionConfig,
-} from '../temporal/connection';
+import { describeTemporalConnection, connectTemporal, type TemporalConnectionConfig } from '../temporal/connection';
 import { installTemporalRuntime } from './runtime';
 
 export interface WorkerConfig extends TemporalConnectionConfig {
@@ -38,7 +34,7 @@ export async function createOrchestratorWorker(
     }),
   );
   const activities = createActivities({ efs, kc, region: config.region, log });
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

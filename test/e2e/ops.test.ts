@@ -58,12 +58,17 @@ test('a terminal object: explain shows why, resync re-runs the sync once the cau
   expect(out).toMatch(/ACK\.Terminal\s+True\s+BadRequest\s+\d+s\s+CreateFileSystem: /);
   expect(out).toMatch(/ACK\.ResourceSynced\s+False\s+Terminal/);
   expect(out).toContain(`Id:               ${workflowId}\n`);
+  expect(out).toContain('Type:             fileSystemWorkflow\n');
   expect(out).toMatch(/Run:\s+\S+ \(RUNNING, started \d+s ago, \d+ events\)/);
   expect(out).toMatch(/State:\s+Terminal: CreateFileSystem: /);
   expect(out).toMatch(/Last error:\s+CreateFileSystem: .+/);
   expect(out).toContain(`Next retry:         none: fix the cause, then \`efs-orchestrator resync ${ref}\``);
   const link = `${uiBase}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/`;
   expect(out).toMatch(new RegExp(`Temporal UI:\\s+${link.replace(/[.?]/g, '\\$&')}[0-9a-f-]{36}/history\\n`));
+
+  // The kind-qualified form names the same object.
+  const qualified = await runCli(ctx, ['explain', `filesystem/${ref}`, '--temporal-ui-url', uiBase]);
+  expect(qualified.stdout).toContain(`Id:               ${workflowId}\n`);
 
   // Terminal means it stays so by itself: nothing retries until someone asks.
   await new Promise((r) => setTimeout(r, 3_000));
@@ -81,7 +86,7 @@ test('a terminal object: explain shows why, resync re-runs the sync once the cau
   const status = await runCli(ctx, ['status', '--namespace', ctx.namespace]);
   expect(status.code).toBe(0);
   const lines = status.stdout.trimEnd().split('\n');
-  expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+ID\s+STATE\s+SYNCED\s+AGE$/);
+  expect(lines[0]).toMatch(/^KIND\s+NAMESPACE\s+NAME\s+ID\s+STATE\s+SYNCED\s+AGE$/);
   const objects = (await ctx.fileSystems.list(ctx.namespace)).items.sort((a, b) =>
     a.metadata.name.localeCompare(b.metadata.name),
   );
@@ -91,7 +96,9 @@ test('a terminal object: explain shows why, resync re-runs the sync once the cau
     const fileSystemId = (obj.status as { fileSystemID?: string } | undefined)?.fileSystemID;
     expect(fileSystemId).toMatch(/^fs-[0-9a-f]+$/);
     expect(lines[i + 1]).toMatch(
-      new RegExp(`^${ctx.namespace}\\s+${obj.metadata.name}\\s+${fileSystemId}\\s+Synced\\s+True\\s+\\d+s$`),
+      new RegExp(
+        `^FileSystem\\s+${ctx.namespace}\\s+${obj.metadata.name}\\s+${fileSystemId}\\s+Synced\\s+True\\s+\\d+s$`,
+      ),
     );
   });
 });
@@ -117,7 +124,7 @@ test('resync --all-terminal re-runs only the terminal objects, while the watcher
 
   // Nothing terminal is left; an unknown name is an error that says so.
   const again = await runCli(ctx, ['resync', '--all-terminal', '--namespace', ctx.namespace]);
-  expect(again).toMatchObject({ code: 0, stdout: 'no FileSystem objects matched\n' });
+  expect(again).toMatchObject({ code: 0, stdout: 'no FileSystem, MountTarget or AccessPoint objects matched\n' });
   const missing = await runCli(ctx, ['resync', `${ctx.namespace}/nope`]);
   expect(missing).toMatchObject({ code: 1, stdout: `${ctx.namespace}/nope  not found\n` });
   const usage = await runCli(ctx, ['resync']);

@@ -3,9 +3,10 @@
  * demanding a client certificate, answers the gRPC calls that `Connection.connect` (the watcher,
  * the CLI) and `NativeConnection.connect` (the worker) make first, and records what each client
  * presented: the server name it asked for, its certificate and its Authorization header. This is
- * what talking to Temporal Cloud or a self-hosted cluster with mutual TLS takes.
+ * what talking to Temporal Cloud or a self-hosted cluster with mutual TLS takes. A plaintext gRPC
+ * server, like the local dev server, shows what an API key does without TEMPORAL_TLS=false.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -15,9 +16,10 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { temporalSettings } from '../../src/cli/settings';
+import { temporalSettings } from '../../src/temporal/settings';
 import { loadConfig } from '../../src/shared/config';
-import { connectTemporalClient, temporalConnectionOptions } from '../../src/temporal/connection';
+import { repoRoot } from '../../src/shared/paths';
+import { connectTemporal, connectTemporalClient, temporalConnectionOptions } from '../../src/temporal/connection';
 
 interface SeenCall {
   path: string;
@@ -195,5 +197,99 @@ describe('connecting to Temporal over TLS', () => {
     ).rejects.toThrow();
     // Neither got as far as a call.
     expect(callsSince(start)).toEqual([]);
+  });
+});
+
+describe('an API key against a server without TLS', () => {
+  let plain: http2.Http2Server;
+  let plainAddress: string;
+  const plainCalls: SeenCall[] = [];
+
+  beforeAll(async () => {
+    plain = http2.createServer();
+    plain.on('stream', (stream, headers) => {
+      plainCalls.push({ path: String(headers[':path']), authorization: headers.authorization, serverName: false });
+      stream.resume();
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(Buffer.alloc(5));
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    plainAddress = `127.0.0.1:${(plain.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => plain.close(() => resolve()));
+  });
+
+  const withKey = (env: Record<string, string> = {}) =>
+    loadConfig(temporalSettings, new Map(), { TEMPORAL_ADDRESS: plainAddress, TEMPORAL_API_KEY: apiKey, ...env });
+  const explained =
+    /TLS is on because an API key is set and --temporal-tls \(\$TEMPORAL_TLS\) is auto: .*TEMPORAL_TLS=false/;
+
+  it('the worker’s native connection says that the API key turned TLS on, and how to turn it off', async () => {
+    const failure = connectTemporal(withKey(), (options) => NativeConnection.connect(options));
+    await expect(failure).rejects.toThrow(explained);
+    // The transport's own words stay in the message, for whoever knows them.
+    await expect(failure).rejects.toThrow(/InvalidContentType/);
+  });
+
+  it('so does the client’s (watcher, CLI)', async () => {
+    await expect(connectTemporalClient(withKey())).rejects.toThrow(explained);
+  });
+
+  it('`efs-orchestrator worker` prints it and exits 2, as for any setting to fix', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [path.join(repoRoot, 'bin', 'efs-orchestrator.js'), 'worker'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            TEMPORAL_ADDRESS: plainAddress,
+            TEMPORAL_API_KEY: apiKey,
+            KUBECONFIG: '',
+            METRICS_PORT: '0',
+            TEMPORAL_METRICS_BIND: 'off',
+          },
+          timeout: 60_000,
+        },
+        (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(`^efs-orchestrator worker: cannot connect to Temporal at ${plainAddress}`),
+    );
+    expect(result.stderr).toMatch(explained);
+    expect(result.stderr).not.toContain(apiKey);
+  });
+
+  it('with TEMPORAL_TLS=false both connect in plain text and send the key', async () => {
+    const start = plainCalls.length;
+    const client = await connectTemporalClient(withKey({ TEMPORAL_TLS: 'false' }));
+    await client.close();
+    const native = await connectTemporal(withKey({ TEMPORAL_TLS: 'false' }), (options) =>
+      NativeConnection.connect(options),
+    );
+    await native.close();
+    const calls = plainCalls.slice(start);
+    expect(calls.length).toBeGreaterThan(1);
+    for (const call of calls) expect(call.authorization).toBe(`Bearer ${apiKey}`);
+  });
+
+  it('a refused connection is reported as it is, without the TLS hint', async () => {
+    const closed = await new Promise<string>((resolve) => {
+      const probe = http2.createServer();
+      probe.listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(`127.0.0.1:${port}`));
+      });
+    });
+    const failure = connectTemporal(withKey({ TEMPORAL_ADDRESS: closed }), (options) =>
+      NativeConnection.connect(options),
+    );
+    await expect(failure).rejects.toThrow(/Connection refused/);
+    await expect(failure).rejects.not.toThrow(/TEMPORAL_TLS/);
   });
 });

@@ -4,6 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { formatEnvFile, parseEnvFile, readEnvFile, shellQuote, writeEnvFile } from '../../dev/stack/env-file';
+import { startStack, stackFiles } from '../../dev/stack/stack';
+import { temporalComponent } from '../../dev/stack/temporal';
+import { createLogger } from '../../src/shared/log';
+import { freeStackPorts, temporaryStackDir } from '../support/isolated-stack';
 
 const awkward: Record<string, string> = {
   PLAIN: '127.0.0.1:7233',
@@ -101,5 +105,50 @@ describe('the stack env file', () => {
     expect(() => parseEnvFile('not an assignment', {})).toThrow(/line 1 is not NAME=value/);
     expect(() => formatEnvFile({ 'BAD-NAME': 'x' })).toThrow(/not a valid environment variable name/);
     expect(() => formatEnvFile({ NUL: 'a\0b' })).toThrow(/NUL byte/);
+  });
+});
+
+describe('the env file of a running stack', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('puts the README’s commands on PATH: efs-orchestrator and the stack’s temporal, even without node on PATH', async () => {
+    const stackDir = await temporaryStackDir('efs-env-commands-');
+    dir = stackDir;
+    const stack = await startStack({
+      stackDir,
+      ports: await freeStackPorts(),
+      components: [temporalComponent],
+      log: createLogger('test-stack', { level: 'warn' }),
+      print: () => undefined,
+    });
+    try {
+      // A login shell of someone who has never installed node: only the system directories.
+      const script = [
+        'source "$1"',
+        'command -v efs-orchestrator',
+        'command -v temporal',
+        'efs-orchestrator help',
+        'temporal workflow list --limit 1 --output json',
+      ].join(' && ');
+      const out = execFileSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', stackFiles(stackDir).env], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: '/usr/bin:/bin', HOME: stackDir },
+      });
+      const lines = out.split('\n');
+      expect(lines.slice(0, 2)).toEqual([
+        path.join(stackDir, 'bin', 'efs-orchestrator'),
+        path.join(stackDir, 'bin', 'temporal'),
+      ]);
+      expect(out).toContain('Usage: efs-orchestrator <command>');
+      // The stack's Temporal CLI reached the stack's server ($TEMPORAL_ADDRESS): an empty list, as JSON.
+      expect(out.trimEnd()).toMatch(/\[\s*\]$/);
+    } finally {
+      await stack.stop();
+    }
   });
 });

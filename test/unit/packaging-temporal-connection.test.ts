@@ -4,7 +4,7 @@
  * handshakes themselves run against a real TLS server in test/packaging/temporal-tls.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
-import { temporalSettings } from '../../src/cli/settings';
+import { temporalSettings } from '../../src/temporal/settings';
 import { ConfigError, loadConfig, type ConfigOf } from '../../src/shared/config';
 import { createLogger } from '../../src/shared/log';
 import {

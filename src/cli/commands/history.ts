@@ -4,7 +4,7 @@ import { fetchHistoryJson, replayFile, replayHistory, type ReplayOutcome } from 
 import { parsers } from '../../shared/config';
 import { repoRoot } from '../../shared/paths';
 import { defineCommand } from '../command';
-import { temporalSettings } from '../settings';
+import { temporalSettings } from '../../temporal/settings';
 
 const fixturesDir = path.join(repoRoot, 'test', 'fixtures', 'histories');
 

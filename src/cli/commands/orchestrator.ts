@@ -1,8 +1,7 @@
-import { Client } from '@temporalio/client';
 import { defineCommand } from '../command';
 import { loadKubeConfig } from '../../kube/client';
 import { createLogger } from '../../shared/log';
-import { connectTemporalClient } from '../../temporal/connection';
+import { connectWorkflowClient } from '../../temporal/connection';
 import { type ConfigOf } from '../../shared/config';
 import { orchestratorMetrics } from '../../metrics/registry';
 import { serveMetrics, type MetricsServer } from '../../metrics/server';
@@ -10,7 +9,9 @@ import { metricsSettings, temporalMetricsSettings } from '../../metrics/settings
 import { leaderElectionSettings, runLeaderElected, type LeaderWork } from '../../watcher/leader';
 import { watchersForAllKinds } from '../../watcher/watcher';
 import { createOrchestratorWorker } from '../../worker/worker';
-import { awsSettings, kubeSettings, temporalSettings, watcherSettings } from '../settings';
+import { kubeSettings } from '../../kube/settings';
+import { temporalSettings } from '../../temporal/settings';
+import { awsSettings, watcherSettings } from '../settings';
 
 /** `worker`, `watcher` and `run` (both in one process): the orchestrator itself. */
 const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings, ...metricsSettings };
@@ -22,8 +23,7 @@ async function startWatcher(
   config: ConfigOf<typeof watchSettings>,
 ): Promise<{ stop: () => void; done: Promise<void>; close: () => Promise<void> }> {
   const log = createLogger('watcher');
-  const connection = await connectTemporalClient(config);
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const { client, connection } = await connectWorkflowClient(config);
   const kc = loadKubeConfig(config.kubeconfig || undefined);
   const watch: LeaderWork = async (lost) => {
     const watchers = watchersForAllKinds({

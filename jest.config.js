@@ -32,6 +32,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
+      // The workflow engine against a fake kind, on the stack's Temporal dev server binary (no AWS,
+      // no Kubernetes): every kind's lifecycle rules, asserted exactly from workflow histories.
+      ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
+    },
+    {
       // Tests that start what they need themselves: the stack's own pieces (in a temporary stack folder
       // on free ports), the EFS emulator and its conformance with moto, the packaging checks.
       ...common,
@@ -48,6 +55,7 @@ module.exports = {
       testPathIgnorePatterns: [
         '/node_modules/',
         '<rootDir>/test/unit/',
+        '<rootDir>/test/workflow/',
         '<rootDir>/test/stack/',
         '<rootDir>/test/emulator/',
         '<rootDir>/test/packaging/',

@@ -84,8 +84,3 @@ export async function pollUntil<T>(
     await heartbeatingSleep(pollDelayMs(progress.polls, Date.now() - progress.startedAt), progress);
   }
 }
-
-/** An AWS-shaped "not found" the classifier treats as terminal. */
-export function notFound(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client' });
-}

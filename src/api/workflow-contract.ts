@@ -29,6 +29,10 @@ export interface ObjectSnapshot {
 export interface WorkflowOptions {
   /** How often an idle workflow re-reads its file system from AWS (drift check), in seconds. */
   resyncIntervalSeconds: number;
+  /** The longest a failed step waits before its next try, in seconds (default: as long as the error says). */
+  longestRetryDelaySeconds?: number;
+  /** Continue as new once the history has this many events (default: when Temporal suggests it). */
+  continueAsNewAtHistoryLength?: number;
 }
 
 export interface FileSystemWorkflowInput {
@@ -93,4 +97,11 @@ export const workflowPatches = {
   fullManagement: 'full-management',
   /** The namespace's default deletion policy, read when an object names none. */
   namespaceDeletionPolicy: 'namespace-deletion-policy',
+  /**
+   * Kinds whose spec was applied once (MountTarget, AccessPoint) apply, wait and read back until
+   * nothing is left to change, as FileSystem always did, and report DriftCorrected.
+   */
+  applyUntilConverged: 'apply-until-converged',
+  /** Kinds whose deletion did not wait (AccessPoint) wait until AWS reports the resource gone. */
+  deletionWaitsUntilGone: 'deletion-waits-until-gone',
 } as const;

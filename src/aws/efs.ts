@@ -31,6 +31,7 @@ import {
   type MountTargetDescription,
   type Tag,
 } from '@aws-sdk/client-efs';
+import { Readable } from 'node:stream';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
 import { rateLimitEfsClient } from './rate-limit';
 import { instrumentEfsClient } from '../metrics/efs';
@@ -41,6 +42,10 @@ export interface EfsClientOptions {
   maxRequestsPerSecond?: number;
   /** Overrides the endpoint (else the SDK reads AWS_ENDPOINT_URL_EFS, then the regional default). */
   endpoint?: string;
+  /** Replaces the HTTP handler (tests answer calls without a network). */
+  requestHandler?: NonNullable<ConstructorParameters<typeof EFSClient>[0]>['requestHandler'];
+  /** Static credentials (else the SDK's default provider chain). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -52,12 +57,51 @@ export function createEfsClient(options: EfsClientOptions): EFSClient {
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 1,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     // Bounded below the activities' start-to-close timeout, so a hung call fails as retryable in time.
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+    requestHandler: options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
   instrumentEfsClient(client);
   rateLimitEfsClient(client, options.maxRequestsPerSecond ?? 0);
+  nameOperationOnFailure(client);
   return client;
+}
+
+/**
+ * Every failed call carries the operation's name (`$operation`, not enumerable), so an answer the
+ * SDK cannot decode is reported by the classifier as "DescribeReplicationConfigurations answered HTTP 500 ...".
+ */
+function nameOperationOnFailure(client: EFSClient): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (typeof err === 'object' && err !== null && !('$operation' in err)) {
+          const operation = String(context.commandName ?? '').replace(/Command$/, '');
+          Object.defineProperty(err, '$operation', { value: operation, enumerable: false });
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'nameOperationOnFailure', priority: 'high' },
+  );
+  // Inside the deserialiser: keeps the text of an error answer, which the SDK consumes and hides.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; body?: unknown };
+      if ((response.statusCode ?? 200) >= 300 && response.body instanceof Readable) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array));
+        const bytes = Buffer.concat(chunks);
+        response.body = Readable.from([bytes]);
+        Object.defineProperty(response, 'bodyText', { value: bytes.toString('utf8'), enumerable: false });
+      }
+      return result;
+    },
+    { step: 'deserialize', name: 'keepErrorBodyText', priority: 'low' },
+  );
 }
 
 const notFoundNames = new Set(['FileSystemNotFound', 'MountTargetNotFound', 'AccessPointNotFound']);

@@ -24,6 +24,48 @@ export interface ClassifiedError {
   retryAfterMs?: number;
 }
 
+/**
+ * Errors our own code throws to say what should happen next. The classifier recognises them
+ * first, by their stable `name` (which survives serialisation), before any AWS or Kubernetes
+ * shape is looked at, so no code has to dress an error up as AWS's to steer it.
+ */
+export class TerminalError extends Error {
+  static readonly errorName = 'TerminalError';
+  override readonly name = TerminalError.errorName;
+  /** The reason shown on the object's condition (e.g. InvalidSpec, FileSystemNotFound). */
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The world must change first (a parent not ready yet): try again after `retryAfterMs`. */
+export class RecoverableError extends Error {
+  static readonly errorName = 'RecoverableError';
+  override readonly name = RecoverableError.errorName;
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Transient: retry at once (the activity's retry policy). */
+export class RetryableError extends Error {
+  static readonly errorName = 'RetryableError';
+  override readonly name = RetryableError.errorName;
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Failure type carried by ApplicationFailure for an invalid spec: found before any AWS call. */
 export const invalidSpecCode = 'InvalidSpec';
 
@@ -67,6 +109,13 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 interface ErrorLike {
   name?: unknown;
+  reason?: unknown;
+  retryAfterMs?: unknown;
+  /** Set by the SDK on answers it could not decode (not enumerable). */
+  $response?: { statusCode?: unknown; bodyText?: unknown } | null;
+  $responseBodyText?: unknown;
+  /** The EFS operation, added by our client's middleware (src/aws/efs.ts). */
+  $operation?: unknown;
   message?: unknown;
   code?: unknown;
   statusCode?: unknown;
@@ -80,6 +129,12 @@ export function classifyError(error: unknown, now: Date = new Date()): Classifie
   const err = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
   const name = typeof err.name === 'string' ? err.name : 'Error';
   const message = typeof err.message === 'string' && err.message ? err.message : name;
+
+  const typed = classifyTyped(err, name, message);
+  if (typed) return typed;
+
+  const undecodable = classifyUndecodableAnswer(err);
+  if (undecodable) return undecodable;
 
   // Node socket errors surface with a `code` (also inside `cause` for fetch-based clients).
   const networkCode = [err.code, (err.cause as ErrorLike | undefined)?.code].find(
@@ -100,6 +155,47 @@ export function classifyError(error: unknown, now: Date = new Date()): Classifie
   // Anything unknown is treated as transient: retrying a bug is safe (activities are idempotent),
   // giving up on a transient failure would leave the object stuck.
   return { class: 'retryable', code: name, message };
+}
+
+/** Our own typed errors, by name (instances and copies that crossed a serialisation boundary alike). */
+function classifyTyped(err: ErrorLike, name: string, message: string): ClassifiedError | undefined {
+  const reason = typeof err.reason === 'string' && err.reason ? err.reason : name;
+  if (name === TerminalError.errorName) return { class: 'terminal', code: reason, message };
+  if (name === RetryableError.errorName) return { class: 'retryable', code: reason, message };
+  if (name === RecoverableError.errorName) {
+    const retryAfterMs = typeof err.retryAfterMs === 'number' ? err.retryAfterMs : undefined;
+    return { class: 'recoverable', code: reason, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  return undefined;
+}
+
+/** How much of an unreadable answer's body a message shows. */
+const bodyPreviewLength = 200;
+
+/**
+ * An answer the SDK could not decode (a 5xx with an HTML or plain-text body, as moto sends for
+ * calls it lacks) arrives as a parse error whose raw response is hidden; the SDK's own message
+ * only says to inspect it. Say what a person needs: the call, the HTTP status, how the body starts.
+ */
+function classifyUndecodableAnswer(err: ErrorLike): ClassifiedError | undefined {
+  const response = err.$response;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const status = response.statusCode;
+  // Only parse failures: a modelled AWS error also carries $response, and is classified by its name.
+  if (typeof status !== 'number' || err.name !== 'SyntaxError') return undefined;
+  const text = err.$responseBodyText ?? response.bodyText;
+  const body = typeof text === 'string' ? text : undefined;
+  const operation = typeof err.$operation === 'string' ? err.$operation : 'the EFS call';
+  const preview =
+    body === undefined
+      ? 'a body that could not be read'
+      : body.trim() === ''
+        ? 'an empty body'
+        : `a body that is not JSON: ${JSON.stringify(body.trim().slice(0, bodyPreviewLength))}${body.trim().length > bodyPreviewLength ? '...' : ''}`;
+  const message = `${operation} answered HTTP ${status} with ${preview}`;
+  const code = `HTTP${status}`;
+  if (status >= 500 || status === 429) return { class: 'retryable', code, message };
+  return { class: 'terminal', code, message };
 }
 
 function classifyAws(name: string, message: string, err: ErrorLike, now: Date): ClassifiedError {

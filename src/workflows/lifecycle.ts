@@ -1,5 +1,6 @@
 import * as wf from '@temporalio/workflow';
-import type { Activities, WaitArgs } from '../activities';
+import type { WaitArgs } from '../activities';
+import type { createObjectActivities } from '../activities/objects';
 import { type StatusFields } from '../api/status';
 import { searchAttributes } from '../api/search-attributes';
 import {
@@ -55,20 +56,25 @@ const recordedOptions: wf.LocalActivityOptions = {
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
 };
 
+type KubeActivities = ReturnType<typeof createObjectActivities>;
+/** A kind's generic activities, called by the names its descriptor gives them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KindActivities = Record<string, (...args: any[]) => Promise<any>>;
+
 /** The activities, as one step calls them: each call carries the step's words as its summary in the Temporal UI. */
 export interface StepActivities {
-  kube: wf.ActivityInterfaceFor<Activities>;
-  efs: wf.ActivityInterfaceFor<Activities>;
-  waits: wf.ActivityInterfaceFor<Activities>;
-  recorded: wf.LocalActivityInterfaceFor<Activities>;
+  kube: wf.ActivityInterfaceFor<KubeActivities>;
+  efs: KindActivities;
+  waits: KindActivities;
+  recorded: KindActivities;
 }
 
 export function activitiesFor(summary: string): StepActivities {
   return {
-    kube: wf.proxyActivities<Activities>({ ...kubeOptions, summary }),
-    efs: wf.proxyActivities<Activities>({ ...efsOptions, summary }),
-    waits: wf.proxyActivities<Activities>({ ...waitOptions, summary }),
-    recorded: wf.proxyLocalActivities<Activities>({ ...recordedOptions, summary }),
+    kube: wf.proxyActivities<KubeActivities>({ ...kubeOptions, summary }),
+    efs: wf.proxyActivities<KindActivities>({ ...efsOptions, summary }),
+    waits: wf.proxyActivities<KindActivities>({ ...waitOptions, summary }),
+    recorded: wf.proxyLocalActivities<KindActivities>({ ...recordedOptions, summary }),
   };
 }
 
@@ -103,7 +109,7 @@ export class ObjectLifecycle {
 
   constructor(
     readonly kind: string,
-    private readonly input: LifecycleInput,
+    readonly input: LifecycleInput,
     /** The resource's own words in the UI, e.g. "file system fs-1" or "mount target (not created yet)". */
     private readonly describeResource: () => string,
   ) {
@@ -252,7 +258,7 @@ export class ObjectLifecycle {
           });
           throw new StoppedTerminal(failure.message);
         }
-        const delay = failure.retryAfterMs ?? retryDelayMs(failures);
+        const delay = Math.min(failure.retryAfterMs ?? retryDelayMs(failures), this.longestRetryDelayMs());
         this.nextRetryAt = new Date(Date.now() + delay).toISOString();
         await this.report({
           state: SyncState.recoverable,
@@ -283,10 +289,7 @@ export class ObjectLifecycle {
 
   /** Adds our finalizer before anything is made in AWS; an object already gone ends the pass. */
   async ensureFinalizer(): Promise<void> {
-    // FileSystem histories recorded the call without the kind argument; arguments are not replayed.
-    const finalizer = await this.step('adding the finalizer', (a) =>
-      this.kind === 'FileSystem' ? a.kube.ensureFinalizer(this.ref) : a.kube.ensureFinalizer(this.ref, this.kind),
-    );
+    const finalizer = await this.step('adding the finalizer', (a) => a.kube.ensureFinalizer(this.ref, this.kind));
     if (finalizer === 'gone') {
       this.objectGone = true;
       throw new Superseded();
@@ -307,32 +310,6 @@ export class ObjectLifecycle {
   }
 
   /**
-   * For kinds that live in a file system (mount targets, access points): waits until the file
-   * system can take them, creates the resource once, and reports it as creating.
-   */
-  async createInFileSystem(
-    spec: { fileSystemID?: string; fileSystemRef?: { from?: { name?: string; namespace?: string } } } | undefined,
-    what: string,
-    create: (activities: StepActivities, fileSystemId: string) => Promise<StatusFields & { lifeCycleState?: string }>,
-    idOf: (created: StatusFields) => string | undefined,
-  ): Promise<void> {
-    if (this.st.resourceId) return;
-    this.st.fileSystemId = await this.step('waiting for the file system', (a) =>
-      a.efs.resolveFileSystem(spec ?? {}, this.ref.namespace),
-    );
-    const fileSystemId = this.st.fileSystemId;
-    const created = await this.step(what, (a) => create(a, fileSystemId));
-    this.st.resourceId = idOf(created);
-    await this.report(
-      {
-        state: SyncState.creating,
-        message: `${this.describeResource()} is ${created.lifeCycleState}; waiting until it is available`,
-      },
-      created,
-    );
-  }
-
-  /**
    * Whether deleting the object keeps the AWS resource: the object's deletion-policy annotation,
    * else its namespace's default, else delete.
    */
@@ -350,14 +327,22 @@ export class ObjectLifecycle {
 
   /** The last step of a deletion: let the object go and say so. */
   async releaseObject(message: string): Promise<void> {
-    await this.step(
-      'removing the finalizer',
-      (a) =>
-        this.kind === 'FileSystem' ? a.kube.removeFinalizer(this.ref) : a.kube.removeFinalizer(this.ref, this.kind),
-      false,
-    );
+    await this.step('removing the finalizer', (a) => a.kube.removeFinalizer(this.ref, this.kind), false);
     this.view = { state: SyncState.deleting, message, generation: this.passGeneration };
     this.publish();
+  }
+
+  /** The longest a failed step waits before it is tried again (the workflow options may shorten it). */
+  longestRetryDelayMs(): number {
+    const cap = this.input.options.longestRetryDelaySeconds;
+    return cap !== undefined && cap > 0 ? cap * 1000 : Number.POSITIVE_INFINITY;
+  }
+
+  /** Temporal suggests it when the history grows long; the workflow options may ask for it sooner. */
+  continueAsNewDue(): boolean {
+    const info = wf.workflowInfo();
+    const limit = this.input.options.continueAsNewAtHistoryLength;
+    return info.continueAsNewSuggested || (limit !== undefined && limit > 0 && info.historyLength >= limit);
   }
 
   /** The object's own drift-check interval when it sets one (a positive number of seconds), else the default. */
@@ -391,12 +376,12 @@ export class ObjectLifecycle {
         }
         if (err instanceof Superseded) continue;
       }
-      if (wf.workflowInfo().continueAsNewSuggested) {
+      if (this.continueAsNewDue()) {
         await wf.condition(wf.allHandlersFinished);
         await continueAsNew({ ref: this.ref, options: this.input.options, carried: st });
       }
       const woke = await wf.condition(
-        () => this.needsSync() || this.deletionRequested() || wf.workflowInfo().continueAsNewSuggested,
+        () => this.needsSync() || this.deletionRequested() || this.continueAsNewDue(),
         this.resyncIntervalMs(),
       );
       // An idle period without news ends in a drift check, unless the last pass was terminal.

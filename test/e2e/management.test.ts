@@ -158,10 +158,7 @@ test('the 24-hour throughput rule shows as ACK.Recoverable with the time of the 
   expect(message).toMatch(/TooManyRequests|Wait until/);
   const nextTry = /next retry at (\S+)\)/.exec(message)?.[1];
   expect(Date.parse(nextTry ?? '') - Date.now()).toBeGreaterThan(60 * 60 * 1000);
-  // Waiting for that time costs no calls: no UpdateFileSystem is retried meanwhile.
-  const updates = (await ctx.admin.counters()).operations.UpdateFileSystem?.requests ?? 0;
-  await new Promise((r) => setTimeout(r, 5_000));
-  expect((await ctx.admin.counters()).operations.UpdateFileSystem?.requests ?? 0).toBe(updates);
+  // That waiting costs no calls is asserted exactly, from the workflow's history, in test/workflow.
 });
 
 test('deletion with the retain policy leaves the file system', async () => {

@@ -30,9 +30,19 @@ import {
   TooManyRequests,
   UnsupportedAvailabilityZone,
   ValidationException,
+  DescribeReplicationConfigurationsCommand,
 } from '@aws-sdk/client-efs';
+import { Readable } from 'node:stream';
 import { ApiException } from '@kubernetes/client-node';
-import { classifyError, retryAfterFromMessage, type ErrorClass } from '../../src/domain/errors';
+import { createEfsClient } from '../../src/aws/efs';
+import {
+  classifyError,
+  RecoverableError,
+  RetryableError,
+  retryAfterFromMessage,
+  TerminalError,
+  type ErrorClass,
+} from '../../src/domain/errors';
 
 /**
  * Every row of the error table in the EFS reference (§4), with errors built the way
@@ -374,5 +384,91 @@ describe('classifyError: anything else', () => {
 
   it('an error with an empty message is described by its name', () => {
     expect(classifyError(awsError(BadRequest, 400, '')).message).toBe('BadRequest');
+  });
+});
+
+describe('classifyError: an answer the SDK cannot decode', () => {
+  /** The real client and its deserialiser, answered by a handler instead of a network: 5xx, HTML body. */
+  async function undecodableAnswer(statusCode: number, body: string): Promise<unknown> {
+    const client = createEfsClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: {
+        handle: async () => ({
+          response: {
+            statusCode,
+            reason: 'Internal Server Error',
+            headers: { 'content-type': 'text/html' },
+            body: Readable.from([Buffer.from(body)]),
+          },
+        }),
+      },
+    });
+    return client.send(new DescribeReplicationConfigurationsCommand({})).then(
+      () => {
+        throw new Error('the call succeeded');
+      },
+      (err: unknown) => err,
+    );
+  }
+
+  it('names the operation, the HTTP status and the start of the body, not the SDK hint', async () => {
+    const html = `<!doctype html><html><head><title>500 Internal Server Error</title></head><body>${'x'.repeat(500)}</body></html>`;
+    const classified = classifyError(await undecodableAnswer(500, html));
+    expect(classified.class).toBe('retryable');
+    expect(classified.code).toBe('HTTP500');
+    expect(classified.message).toContain('DescribeReplicationConfigurations answered HTTP 500');
+    expect(classified.message).toContain('<!doctype html><html><head><title>500 Internal Server Error');
+    expect(classified.message).not.toContain('$response');
+    expect(classified.message.length).toBeLessThan(400);
+  });
+
+  it('a 4xx body that is not JSON is terminal, with the same words', async () => {
+    const classified = classifyError(await undecodableAnswer(400, 'Bad request, sorry'));
+    expect(classified).toMatchObject({ class: 'terminal', code: 'HTTP400' });
+    expect(classified.message).toBe(
+      'DescribeReplicationConfigurations answered HTTP 400 with a body that is not JSON: "Bad request, sorry"',
+    );
+  });
+});
+
+describe('classifyError: the typed errors our code throws', () => {
+  it('TerminalError, RecoverableError and RetryableError decide the class by type, with their reason', () => {
+    expect(classifyError(new TerminalError('InvalidSpec', 'spec.x is wrong'))).toEqual({
+      class: 'terminal',
+      code: 'InvalidSpec',
+      message: 'spec.x is wrong',
+    });
+    expect(classifyError(new RecoverableError('ReferenceNotResolved', 'waiting', 4_000))).toEqual({
+      class: 'recoverable',
+      code: 'ReferenceNotResolved',
+      message: 'waiting',
+      retryAfterMs: 4_000,
+    });
+    expect(classifyError(new RetryableError('Busy', 'try again'))).toEqual({
+      class: 'retryable',
+      code: 'Busy',
+      message: 'try again',
+    });
+  });
+
+  it('are recognised before any AWS shape: a typed error that also looks like AWS keeps its class', () => {
+    const dressed = Object.assign(new TerminalError('Gone', 'gone'), {
+      $fault: 'server',
+      $metadata: { httpStatusCode: 503 },
+    });
+    expect(classifyError(dressed).class).toBe('terminal');
+  });
+
+  it('keep their names across serialisation (a plain copy classifies the same)', () => {
+    const copy = JSON.parse(
+      JSON.stringify({
+        ...new RecoverableError('ParentNotReady', 'later', 1_000),
+        message: 'later',
+        name: 'RecoverableError',
+      }),
+    ) as unknown;
+    expect(classifyError(copy)).toMatchObject({ class: 'recoverable', code: 'ParentNotReady', retryAfterMs: 1_000 });
   });
 });

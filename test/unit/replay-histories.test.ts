@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { kinds } from '../../src/api/kinds';
 import { replayFile } from '../../src/history/replay';
 
 /**
@@ -15,6 +16,13 @@ test('there is at least one recorded history of a full create run', () => {
   expect(fixtures.length).toBeGreaterThan(0);
 });
 
+test.each(Object.values(kinds).map((k) => k.workflowType))('every kind has a recorded history: %s', (workflowType) => {
+  const recorded = fixtures.filter((file) =>
+    fs.readFileSync(path.join(fixturesDir, file), 'utf8').includes(`"name": "${workflowType}"`),
+  );
+  expect(recorded.length).toBeGreaterThan(0);
+});
+
 test.each(fixtures)('%s replays deterministically against the current workflow code', async (file) => {
   const outcome = await replayFile(path.join(fixturesDir, file));
   expect(outcome.error).toBeUndefined();
@@ -26,7 +34,7 @@ test('the replay check catches a workflow that changed incompatibly', async () =
     workflowsPath: require.resolve('../fixtures/workflows'),
     logger: silent,
   });
-  const file = fixtures[0] as string;
+  const file = fixtures.find((f) => f.startsWith('filesystem-')) as string;
   const history: unknown = JSON.parse(fs.readFileSync(path.join(fixturesDir, file), 'utf8'));
   await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, history, 'incompatible')).rejects.toThrow(
     /[Nn]ondeterminism|DeterminismViolation/,

@@ -1,7 +1,11 @@
 import { fileSystemNames, ConditionType, type FileSystemObject } from '../api/filesystem';
-import { type EfsGateway } from '../aws/efs';
-import { type FileSystemTarget } from '../domain/references';
-import { type ObjectClients } from './objects';
+import { type ObjectReference } from '../api/mounttarget';
+import { RecoverableError, TerminalError } from '../domain/errors';
+import { fileSystemTarget, isFieldError } from '../domain/references';
+import { type ManagerDependencies } from './managers';
+
+/** How long a child waits before it looks at its file system again. */
+const parentRetryMs = 3_000;
 
 /**
  * The file system a MountTarget or AccessPoint belongs to, once it can take them: by id (AWS
@@ -9,17 +13,15 @@ import { type ObjectClients } from './objects';
  * then the error is recoverable: the dependent object waits, says what for, and tries again.
  */
 export async function resolveFileSystem(
-  efs: EfsGateway,
-  clientFor: ObjectClients,
-  target: FileSystemTarget,
+  { efs, clientFor }: Pick<ManagerDependencies, 'efs' | 'clientFor'>,
+  spec: { fileSystemID?: string; fileSystemRef?: ObjectReference },
+  namespace: string,
 ): Promise<string> {
+  const target = fileSystemTarget(spec, namespace);
+  if (isFieldError(target)) throw new TerminalError('InvalidSpec', `${target.field} ${target.message}`);
   if ('fileSystemId' in target) {
     const fs = await efs.describeFileSystem(target.fileSystemId);
-    if (!fs)
-      throw Object.assign(new Error(`EFS file system ${target.fileSystemId} does not exist`), {
-        name: 'FileSystemNotFound',
-        $fault: 'client',
-      });
+    if (!fs) throw new TerminalError('FileSystemNotFound', `EFS file system ${target.fileSystemId} does not exist`);
     if (fs.LifeCycleState !== 'available')
       throw waiting(`EFS file system ${target.fileSystemId} is ${fs.LifeCycleState}`);
     return target.fileSystemId;
@@ -34,10 +36,10 @@ export async function resolveFileSystem(
   return obj.status.fileSystemID;
 }
 
-/** IncorrectFileSystemLifeCycleState is recoverable: the classifier waits and retries. */
 function waiting(message: string): Error {
-  return Object.assign(new Error(`waiting for the file system: ${message}`), {
-    name: 'IncorrectFileSystemLifeCycleState',
-    $fault: 'client',
-  });
+  return new RecoverableError(
+    'IncorrectFileSystemLifeCycleState',
+    `waiting for the file system: ${message}`,
+    parentRetryMs,
+  );
 }

@@ -1,0 +1,137 @@
+import { type StatusFields } from '../api/status';
+import { type ObjectRef } from '../api/workflow-contract';
+import { SyncState } from '../domain/conditions';
+import { TerminalError } from '../domain/errors';
+import { type FieldError } from '../domain/validate';
+import {
+  deletedOutside,
+  type AppliedChanges,
+  type CreatedResource,
+  type KindDescriptor,
+  type ResourceManager,
+} from '../kinds/kind';
+import { type Logger } from '../shared/log';
+import { classified } from './failures';
+import { type ObjectClients } from './objects';
+import { pollUntil, type WaitArgs } from './polling';
+
+/** An activity as the worker registers it. */
+export type ActivityFunction = (...args: never[]) => Promise<unknown>;
+
+/**
+ * The generic activities of one kind, registered under the activity types its descriptor names
+ * (the names its workflow histories recorded). Every kind runs the same code; only its resource
+ * manager talks to AWS.
+ */
+export function createKindActivities(
+  descriptor: KindDescriptor,
+  manager: ResourceManager<unknown, unknown>,
+  deps: { clientFor: ObjectClients; log: Logger },
+): Record<string, ActivityFunction> {
+  const types = descriptor.activityTypes;
+  const words = (id: string): string => `EFS ${descriptor.noun} ${id}`;
+  const created = (description: unknown): CreatedResource => ({
+    id: manager.idOf(description),
+    status: manager.statusOf(description),
+  });
+  const stateOf = (description: unknown): string | undefined => {
+    const state = manager.statusOf(description).lifeCycleState;
+    return typeof state === 'string' ? state : undefined;
+  };
+  /** The resource waited on: its own id (for kinds in a file system) or the file system's. */
+  const idOf = (args: WaitArgs): string => (descriptor.parent ? (args.resourceId ?? '') : args.fileSystemId);
+
+  const activities: Record<string, ActivityFunction> = {
+    /** A local activity: its answer is recorded, so tightening a rule never changes a decision already made. */
+    [types.validate]: async (spec: unknown, namespace: string): Promise<FieldError[]> =>
+      manager.validate(spec, namespace ?? ''),
+
+    [types.create]: async (ref: ObjectRef, spec: unknown, parentId?: string): Promise<CreatedResource> =>
+      classified(async () => {
+        const resource = created(await manager.create(ref, spec, parentId));
+        deps.log.info(`${descriptor.noun} created or found by its token`, {
+          ...ref,
+          kind: descriptor.kind,
+          id: resource.id,
+        });
+        return resource;
+      }),
+
+    /** Adoption: the resource the annotations name, or undefined when AWS has none. */
+    [types.adopt]: async (id: string): Promise<CreatedResource | undefined> =>
+      classified(async () => {
+        const found = await manager.adopt(id);
+        return found === undefined ? undefined : created(found);
+      }),
+
+    [types.waitUntilReady]: async (args: WaitArgs): Promise<StatusFields> => {
+      const id = idOf(args);
+      const found = await pollUntil(
+        deps.clientFor,
+        args,
+        async () => {
+          const description = await manager.describe(id);
+          if (description === undefined) throw deletedOutside(descriptor, id);
+          const state = stateOf(description);
+          if (state !== undefined && descriptor.failedStates.includes(state)) {
+            throw new TerminalError(
+              `${descriptor.kind}InErrorState`,
+              `${words(id)} is in the "${state}" state; AWS cannot recover it`,
+            );
+          }
+          return description;
+        },
+        (description) => ({
+          done: descriptor.readyStates.includes(stateOf(description) ?? ''),
+          fields: manager.statusOf(description),
+          view: {
+            state: SyncState.creating,
+            message: `${words(id)} is ${stateOf(description)}; waiting until it is available`,
+            generation: args.generation,
+          },
+        }),
+      );
+      return manager.statusOf(found);
+    },
+
+    /** Reads AWS back and makes the calls the spec still needs. Idempotent: a retry re-reads. */
+    [types.apply]: async (ref: ObjectRef, id: string, spec: unknown): Promise<AppliedChanges> =>
+      classified(async () => {
+        const applied = await manager.apply(ref, id, spec);
+        if (applied.length > 0) deps.log.info('applied the spec', { ...ref, kind: descriptor.kind, id, applied });
+        return { applied };
+      }),
+
+    [types.delete]: async (id: string): Promise<void> => classified(() => manager.delete(id)),
+
+    [types.waitUntilGone]: async (args: WaitArgs): Promise<void> => {
+      const id = idOf(args);
+      await pollUntil(
+        deps.clientFor,
+        args,
+        () => manager.describe(id),
+        (description) => {
+          const state = description === undefined ? undefined : stateOf(description);
+          return {
+            done: description === undefined || descriptor.goneStates.includes(state ?? ''),
+            fields: state ? { lifeCycleState: state } : undefined,
+            view: {
+              state: SyncState.deleting,
+              message: `${words(id)} is ${state ?? 'gone'}; waiting until AWS reports it deleted`,
+              generation: args.generation,
+            },
+          };
+        },
+      );
+    },
+  };
+  const { resolveParent, find } = manager;
+  if (types.resolveParent && resolveParent) {
+    activities[types.resolveParent] = async (spec: unknown, namespace: string): Promise<string> =>
+      classified(() => resolveParent(spec, namespace));
+  }
+  if (types.find && find) {
+    activities[types.find] = async (ref: ObjectRef): Promise<string | undefined> => classified(() => find(ref));
+  }
+  return activities;
+}

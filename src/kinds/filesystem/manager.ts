@@ -1,0 +1,47 @@
+import { type FileSystemDescription } from '@aws-sdk/client-efs';
+import { type FileSystemSpec } from '../../api/filesystem';
+import { RecoverableError } from '../../domain/errors';
+import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../../domain/filesystem';
+import { describeOperation, planUpdates } from '../../domain/plan';
+import { validateFileSystemSpec } from '../../domain/validate';
+import { deletedOutside, type ResourceManager } from '../kind';
+import { fileSystemDescriptor } from './descriptor';
+import { type ManagerDependencies } from '../managers';
+
+export function fileSystemManager({
+  efs,
+  region,
+}: ManagerDependencies): ResourceManager<FileSystemSpec, FileSystemDescription> {
+  return {
+    validate: (spec) => validateFileSystemSpec(spec),
+    create: (ref, spec) => efs.createFileSystem(createFileSystemInput(spec, ref)),
+    find: async (ref) => (await efs.findByCreationToken(creationTokenFor(ref.uid)))?.FileSystemId,
+    adopt: (id) => efs.describeFileSystem(id),
+    describe: (id) => efs.describeFileSystem(id),
+    idOf: (fs) => fs.FileSystemId ?? '',
+    statusOf: (fs) => statusFromDescription(fs, region),
+    async apply(ref, id, spec) {
+      const observed = await efs.observeSettings(id);
+      if (!observed) throw deletedOutside(fileSystemDescriptor, id);
+      const applied: string[] = [];
+      for (const operation of planUpdates(spec, observed, ownTags(ref))) {
+        await efs.apply(id, operation);
+        applied.push(describeOperation(operation));
+      }
+      return applied;
+    },
+    async delete(id) {
+      try {
+        await efs.deleteFileSystem(id);
+      } catch (err) {
+        if ((err as { name?: unknown }).name !== 'FileSystemInUse') throw err;
+        const blocking = await efs.mountTargetIds(id);
+        throw new RecoverableError(
+          'FileSystemInUse',
+          `EFS file system ${id} still has mount targets ${blocking.join(', ')}; delete them (or their MountTarget objects) first`,
+          10_000,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { mountTargetCrd } from '../../api/crd';
+import { kinds } from '../../api/kinds';
+import { type KindDescriptor } from '../kind';
+
+export const mountTargetDescriptor: KindDescriptor = {
+  kind: 'MountTarget',
+  ...kinds.MountTarget,
+  crd: mountTargetCrd,
+  noun: 'mount target',
+  idField: 'mountTargetID',
+  adoptionFields: ['mountTargetID', 'mountTargetId'],
+  createOnlyFields: ['fileSystemID', 'fileSystemRef', 'subnetID', 'ipAddress'],
+  readyStates: ['available'],
+  goneStates: ['deleted'],
+  failedStates: ['error'],
+  parent: 'FileSystem',
+  observed: ['mountTargetID', 'lifeCycleState', 'networkInterfaceID', 'ipAddress', 'availabilityZoneName'],
+  activityTypes: {
+    validate: 'validateMountTargetSpec',
+    resolveParent: 'resolveFileSystem',
+    create: 'createMountTarget',
+    adopt: 'describeMountTargetForAdoption',
+    waitUntilReady: 'waitUntilMountTargetAvailable',
+    apply: 'syncMountTargetSecurityGroups',
+    delete: 'deleteMountTarget',
+    waitUntilGone: 'waitUntilMountTargetDeleted',
+  },
+  legacy: { appliedOnce: 'wait-if-changed' },
+};

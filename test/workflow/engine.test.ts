@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { searchAttributes } from '../../src/api/search-attributes';
+import {
+  annotations,
+  objectChangedSignal,
+  resyncSignal,
+  stateQuery,
+  type ObjectSnapshot,
+  type WorkflowOptions,
+} from '../../src/api/workflow-contract';
+import { SyncState } from '../../src/domain/conditions';
+import { RecoverableError, TerminalError } from '../../src/domain/errors';
+import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
+import { temporalExecutable } from './temporal-server';
+
+/**
+ * The engine, once, against a fake kind: the real workflow body on a real Temporal dev server (the
+ * stack's own binary), with fake activities that log every call. What happens between two calls
+ * is read from the workflow's history, so "nothing happened meanwhile" is asserted exactly.
+ */
+
+const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let queues = 0;
+
+beforeAll(async () => {
+  // The activities' expected failures would each log a warning.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalExecutable() },
+      searchAttributes: Object.values(searchAttributes),
+    },
+  });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fake-kind/workflows'), logger: silent });
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const defaults: WorkflowOptions = { resyncIntervalSeconds: 3600 };
+
+function snapshot(
+  generation: number,
+  spec: Record<string, unknown>,
+  extra: Partial<ObjectSnapshot> = {},
+): ObjectSnapshot {
+  return { generation, spec: spec as ObjectSnapshot['spec'], annotations: {}, deletionRequested: false, ...extra };
+}
+
+/** Runs `body` with a worker for the fake kind on a queue of its own; returns what the fake saw. */
+async function withWorker(
+  world: FakeWorld,
+  body: (
+    start: (first: ObjectSnapshot, options?: WorkflowOptions) => Promise<WorkflowHandleWithSignaledRunId>,
+  ) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `widgets-${++queues}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: world.activities(),
+  });
+  await worker.runUntil(
+    body(async (first, options = defaults) => {
+      const ref = { namespace: 'team-a', name: `w${queues}`, uid: `uid-${queues}` };
+      return env.client.workflow.signalWithStart('widgetWorkflow', {
+        workflowId: `widget/${ref.namespace}/${ref.name}/${ref.uid}`,
+        taskQueue,
+        args: [{ ref, options }],
+        signal: objectChangedSignal,
+        signalArgs: [first],
+      });
+    }),
+  );
+}
+
+/** Waits (without asserting on time) until the condition holds. */
+async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function history(handle: WorkflowHandle): Promise<HistoryEvent[]> {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+/** The history in words: activity types scheduled, timers (with their duration), signals, continue-as-new. */
+function steps(events: HistoryEvent[]): string[] {
+  return events.flatMap((e): string[] => {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        return [`activity ${e.activityTaskScheduledEventAttributes?.activityType?.name}`];
+      case EventType.EVENT_TYPE_MARKER_RECORDED:
+        return e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? ['local activity'] : [];
+      case EventType.EVENT_TYPE_TIMER_STARTED:
+        return [`timer ${Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0)}s`];
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        return ['timer fired'];
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        return [`signal ${e.workflowExecutionSignaledEventAttributes?.signalName}`];
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED:
+        return ['cancel requested'];
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        return ['continued as new'];
+      default:
+        return [];
+    }
+  });
+}
+
+/** The steps after the last occurrence of `marker` (inclusive of nothing before it). */
+function after(all: string[], marker: string): string[] {
+  const i = all.lastIndexOf(marker);
+  return i < 0 ? [] : all.slice(i + 1);
+}
+
+const synced = (world: FakeWorld, generation: number): boolean =>
+  world.statuses.some((s) => s.view.state === SyncState.synced && s.view.generation === generation);
+
+describe('the engine, on a fake kind', () => {
+  it('a newer generation supersedes a pass in progress: its wait is cancelled and only the newer spec is applied', async () => {
+    const world = new FakeWorld();
+    world.behaviour.waitUntilWidgetReady = async () =>
+      world.named('waitUntilWidgetReady').length === 1 ? waitUntilCancelled() : { lifeCycleState: 'available' };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('the first wait', () => world.named('waitUntilWidgetReady').length === 1);
+      await handle.signal(objectChangedSignal, snapshot(2, { size: 2 }));
+      await until('generation 2 synced', () => synced(world, 2));
+      const all = steps(await history(handle));
+      expect(all).toContain('cancel requested');
+      expect(world.named('createWidget')).toHaveLength(1);
+      expect(world.named('applyWidget').map((c) => c.args[2])).toEqual([{ size: 2 }]);
+      expect(synced(world, 1)).toBe(false);
+      expect((await handle.query(stateQuery)).handledGeneration).toBe(2);
+      await handle.terminate();
+    });
+  });
+
+  it('Terminal stays so, with no call at all, until a resync request; then the pass runs again', async () => {
+    const world = new FakeWorld();
+    world.behaviour.createWidget = async () => {
+      if (world.named('createWidget').length === 1) throw new TerminalError('WidgetLimitExceeded', 'no more widgets');
+      return { id: 'widget-9', status: { widgetID: 'widget-9', lifeCycleState: 'creating' } };
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('Terminal', () => world.lastStatus()?.view.state === SyncState.terminal);
+      // Idle: the workflow waits on its drift timer, which a Terminal pass does not act on.
+      await until(
+        'the idle wait',
+        async () => (await history(handle)).length > 0 && steps(await history(handle)).at(-1) === 'timer 3600s',
+      );
+      expect(world.lastStatus()?.view).toMatchObject({
+        reason: 'WidgetLimitExceeded',
+        message: 'CreateWidget: no more widgets',
+      });
+      const callsWhileTerminal = world.calls.length;
+
+      await handle.signal(resyncSignal);
+      await until('synced after the resync', () => synced(world, 1));
+      const all = steps(await history(handle));
+      // Between the Terminal report and the resync signal: only its Event, then the idle timer.
+      const terminalAt = all.lastIndexOf('activity createWidget', all.indexOf('signal resync'));
+      expect(all.slice(terminalAt + 1, all.indexOf('signal resync'))).toEqual([
+        'activity writeStatus',
+        'activity recordEvent',
+        'timer 3600s',
+      ]);
+      expect(world.calls.slice(0, callsWhileTerminal).filter((c) => c.name === 'createWidget')).toHaveLength(1);
+      expect(world.named('createWidget')).toHaveLength(2);
+      await handle.terminate();
+    });
+  });
+
+  it('Recoverable waits as long as the error says, with no call meanwhile (the wait shortened by the options)', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const world = new FakeWorld();
+    world.behaviour.createWidget = async () => {
+      if (world.named('createWidget').length === 1)
+        throw new RecoverableError('WidgetBusy', 'busy until tomorrow', day);
+      return { id: 'widget-1', status: { widgetID: 'widget-1', lifeCycleState: 'creating' } };
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { ...defaults, longestRetryDelaySeconds: 1 });
+      await until('synced', () => synced(world, 1));
+      const all = steps(await history(handle));
+      const first = all.indexOf('activity createWidget');
+      expect(all.slice(first + 1, all.lastIndexOf('activity createWidget'))).toEqual([
+        'activity writeStatus',
+        'activity recordEvent',
+        'timer 1s',
+        'timer fired',
+      ]);
+      const recoverable = world.statuses.find((s) => s.view.state === SyncState.recoverable);
+      expect(recoverable?.view).toMatchObject({ reason: 'WidgetBusy' });
+      expect(recoverable?.view.message).toMatch(/^CreateWidget: busy until tomorrow \(next retry at \S+Z\)$/);
+      await handle.terminate();
+    });
+
+    // Without the shortening, the wait is the error's own day, and nothing is called while it lasts.
+    const waiting = new FakeWorld();
+    waiting.behaviour.createWidget = async () => {
+      throw new RecoverableError('WidgetBusy', 'busy until tomorrow', day);
+    };
+    await withWorker(waiting, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('the long wait', async () => steps(await history(handle)).includes('timer 86400s'));
+      expect(after(steps(await history(handle)), 'activity createWidget')).toEqual([
+        'activity writeStatus',
+        'activity recordEvent',
+        'timer 86400s',
+      ]);
+      expect((await handle.query(stateQuery)).nextRetryAt).toBeDefined();
+      await handle.terminate();
+    });
+  });
+
+  it('the drift timer re-reads the resource, corrects drift and says so', async () => {
+    const world = new FakeWorld();
+    world.behaviour.applyWidget = async () => ({
+      applied: world.named('applyWidget').length === 2 ? ['SetColour red'] : [],
+    });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { resyncIntervalSeconds: 1 });
+      await until('DriftCorrected', () => world.events.some((e) => e.reason === 'DriftCorrected'));
+      await until(
+        'synced again',
+        () => world.named('applyWidget').length >= 3 && world.lastStatus()?.view.state === SyncState.synced,
+      );
+      expect(world.events.find((e) => e.reason === 'DriftCorrected')?.message).toBe(
+        'changed outside Kubernetes, now corrected: SetColour red',
+      );
+      const all = steps(await history(handle));
+      expect(all).toContain('timer 1s');
+      expect(all.slice(all.indexOf('timer fired'))).toEqual(
+        expect.arrayContaining(['activity waitUntilWidgetReady', 'activity applyWidget']),
+      );
+      expect(world.named('createWidget')).toHaveLength(1);
+      await handle.terminate();
+    });
+  });
+
+  it('continue-as-new carries the state: the next run knows its resource and creates nothing', async () => {
+    const world = new FakeWorld();
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { ...defaults, continueAsNewAtHistoryLength: 20 });
+      const firstRun = handle.signaledRunId;
+      await until('continued as new', async () =>
+        steps(await history(env.client.workflow.getHandle(handle.workflowId, firstRun))).includes('continued as new'),
+      );
+      const latest = env.client.workflow.getHandle(handle.workflowId);
+      await until('the next run answers', async () => (await latest.describe()).runId !== firstRun);
+      const state = await latest.query(stateQuery);
+      expect(state).toMatchObject({ fileSystemId: 'widget-1', handledGeneration: 1, latestGeneration: 1 });
+      expect(state.statusSequence).toBeGreaterThan(0);
+      await latest.signal(objectChangedSignal, snapshot(1, { size: 1 }, { deletionRequested: true }));
+      await latest.result();
+      expect(world.named('createWidget')).toHaveLength(1);
+      expect(world.named('deleteWidget').map((c) => c.args[0])).toEqual(['widget-1']);
+    });
+  });
+
+  describe('deletion policies', () => {
+    async function deleteWith(world: FakeWorld, deletionAnnotations: Record<string, string>): Promise<string[]> {
+      let all: string[] = [];
+      await withWorker(world, async (start) => {
+        const handle = await start(snapshot(1, { size: 1 }, { annotations: deletionAnnotations }));
+        await until('synced', () => synced(world, 1));
+        await handle.signal(
+          objectChangedSignal,
+          snapshot(1, { size: 1 }, { annotations: deletionAnnotations, deletionRequested: true }),
+        );
+        await handle.result();
+        all = after(steps(await history(handle)), 'signal objectChanged');
+      });
+      return all;
+    }
+
+    it('delete (the default): deletes, waits until AWS reports it gone, then lets the object go', async () => {
+      const world = new FakeWorld();
+      const all = await deleteWith(world, {});
+      expect(all).toEqual([
+        'activity namespaceDeletionPolicy',
+        'activity writeStatus',
+        'activity recordEvent',
+        'activity deleteWidget',
+        'activity waitUntilWidgetGone',
+        'activity removeFinalizer',
+      ]);
+      expect(world.named('deleteWidget')[0]?.args[0]).toBe('widget-1');
+      expect(world.lastStatus()?.view.message).toBe('deleting EFS widget widget-1');
+    });
+
+    it('retain on the object: the resource stays, the finalizer goes, the namespace is not asked', async () => {
+      const world = new FakeWorld();
+      const all = await deleteWith(world, { [annotations.deletionPolicy]: 'retain' });
+      expect(all).toEqual(['activity removeFinalizer']);
+    });
+
+    it("the namespace's default applies to objects that name none", async () => {
+      const retaining = new FakeWorld();
+      retaining.namespacePolicy = 'retain';
+      expect(await deleteWith(retaining, {})).toEqual(['activity namespaceDeletionPolicy', 'activity removeFinalizer']);
+
+      const deleting = new FakeWorld();
+      deleting.namespacePolicy = 'delete';
+      expect(await deleteWith(deleting, {})).toContain('activity deleteWidget');
+      // The object's own policy wins over the namespace's.
+      const own = new FakeWorld();
+      own.namespacePolicy = 'retain';
+      expect(await deleteWith(own, { [annotations.deletionPolicy]: 'delete' })).toContain('activity deleteWidget');
+    });
+  });
+});
+
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -1,0 +1,80 @@
+import { Context } from '@temporalio/activity';
+import { classified } from '../../../src/activities/failures';
+import { type ObjectRef } from '../../../src/api/workflow-contract';
+import { type StatusWrite } from '../../../src/kube/status';
+import { widgetDescriptor } from './descriptor';
+
+/** One call the workflow made, in order. */
+export interface Call {
+  name: string;
+  args: unknown[];
+}
+
+type Handler = (...args: never[]) => Promise<unknown>;
+
+/**
+ * Fake activities for the fake kind and for the Kubernetes side: every call is logged, and a test
+ * replaces any behaviour it needs (a failure, a wait that blocks until cancelled).
+ */
+export class FakeWorld {
+  readonly calls: Call[] = [];
+  readonly statuses: StatusWrite[] = [];
+  readonly events: { reason: string; message: string }[] = [];
+  namespacePolicy: string | undefined = undefined;
+  private nextId = 1;
+  readonly behaviour: Record<string, Handler> = {};
+
+  named(name: string): Call[] {
+    return this.calls.filter((c) => c.name === name);
+  }
+
+  lastStatus(): StatusWrite | undefined {
+    return this.statuses[this.statuses.length - 1];
+  }
+
+  activities(): Record<string, (...args: unknown[]) => Promise<unknown>> {
+    const t = widgetDescriptor.activityTypes;
+    const defaults: Record<string, Handler> = {
+      ensureFinalizer: async () => 'added',
+      removeFinalizer: async () => 'removed',
+      writeStatus: async (_ref: ObjectRef, write: StatusWrite) => {
+        this.statuses.push(write);
+        return 'written';
+      },
+      recordEvent: async (_ref: ObjectRef, event: { reason: string; message: string }) => {
+        this.events.push(event);
+      },
+      namespaceDeletionPolicy: async () => this.namespacePolicy,
+      [t.validate]: async () => [],
+      [t.create]: async () => {
+        const id = `widget-${this.nextId++}`;
+        return { id, status: { widgetID: id, lifeCycleState: 'creating' } };
+      },
+      findWidget: async () => undefined,
+      [t.adopt]: async () => undefined,
+      [t.waitUntilReady]: async () => ({ lifeCycleState: 'available' }),
+      [t.apply]: async () => ({ applied: [] }),
+      [t.delete]: async () => undefined,
+      [t.waitUntilGone]: async () => undefined,
+    };
+    const all: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    for (const name of Object.keys(defaults)) {
+      all[name] = async (...args: unknown[]) => {
+        this.calls.push({ name, args });
+        const handler = (this.behaviour[name] ?? defaults[name]) as (...a: unknown[]) => Promise<unknown>;
+        // Failures leave the activity classified, as the real activities' do.
+        return classified(() => handler(...args));
+      };
+    }
+    return all;
+  }
+}
+
+/** A wait that lasts until the workflow cancels it (heartbeats deliver the cancellation). */
+export async function waitUntilCancelled(): Promise<never> {
+  const ctx = Context.current();
+  for (;;) {
+    ctx.heartbeat();
+    await ctx.sleep(200);
+  }
+}

@@ -1,0 +1,8 @@
+import { runKind } from '../../../src/workflows/engine';
+import { type LifecycleInput } from '../../../src/workflows/lifecycle';
+import { widgetDescriptor } from './descriptor';
+
+/** The fake kind's workflow: the generic engine with its descriptor, as every real kind's is. */
+export async function widgetWorkflow(input: LifecycleInput): Promise<void> {
+  return runKind(widgetDescriptor, input);
+}

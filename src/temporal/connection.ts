@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { temporalSettings, type TlsMode } from './settings';
 import { ConfigError } from '../shared/config';
@@ -84,7 +85,8 @@ export async function connectTemporal<C>(
     return await connect(options);
   } catch (err) {
     const tlsOnlyForApiKey = options.tls !== false && options.apiKey !== undefined && config.temporalTls === 'auto';
-    if (!tlsOnlyForApiKey || refused(err)) throw err;
+    // Only a server that answers on the port can be one that speaks no TLS.
+    if (!tlsOnlyForApiKey || !(await acceptsTcp(config.temporalAddress))) throw err;
     throw new ConfigError(
       `cannot connect to Temporal at ${config.temporalAddress} over TLS (${(err as Error).message}). TLS is on ` +
         `because an API key is set and ${source('temporalTls')} is auto: a server without TLS, like the local ` +
@@ -94,9 +96,20 @@ export async function connectTemporal<C>(
   }
 }
 
-/** Nothing listens at the address: TLS is beside the point. */
-function refused(err: unknown): boolean {
-  return /ConnectionRefused|ECONNREFUSED|Connection refused/.test((err as Error)?.message ?? '');
+/** Whether something accepts TCP connections at `host:port` (a hostname, IPv4 or bracketed IPv6). */
+async function acceptsTcp(address: string, timeoutMs = 3_000): Promise<boolean> {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (!match) return false;
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: match[1], port: Number(match[2]), timeout: timeoutMs });
+    const done = (accepted: boolean): void => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** A client connection (the watcher, the CLI) with the configured TLS and API key. */

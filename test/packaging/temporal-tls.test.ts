@@ -286,10 +286,15 @@ describe('an API key against a server without TLS', () => {
         probe.close(() => resolve(`127.0.0.1:${port}`));
       });
     });
-    const failure = connectTemporal(withKey({ TEMPORAL_ADDRESS: closed }), (options) =>
+    const native = connectTemporal(withKey({ TEMPORAL_ADDRESS: closed }), (options) =>
       NativeConnection.connect(options),
     );
-    await expect(failure).rejects.toThrow(/Connection refused/);
-    await expect(failure).rejects.not.toThrow(/TEMPORAL_TLS/);
+    await expect(native).rejects.toThrow(/Connection refused/);
+    await expect(native).rejects.not.toThrow(/TEMPORAL_TLS/);
+    const client = connectTemporal(withKey({ TEMPORAL_ADDRESS: closed }), (options) =>
+      Connection.connect({ ...options, connectTimeout: 2_000 }),
+    );
+    await expect(client).rejects.toThrow(/Failed to connect before the deadline/);
+    await expect(client).rejects.not.toThrow(/TEMPORAL_TLS/);
   });
 });

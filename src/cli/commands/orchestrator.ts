@@ -83,7 +83,7 @@ export const workerCommand = defineCommand({
 
 export const watcherCommand = defineCommand({
   name: 'watcher',
-  summary: 'Watch FileSystem objects and keep one workflow per object informed',
+  summary: 'Watch the objects of every kind and keep one workflow per object informed',
   settings: watchSettings,
   async run(config) {
     const metrics = await startMetrics(config, 'watcher');

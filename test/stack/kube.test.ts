@@ -12,16 +12,12 @@ import { repoRoot, stackDir as defaultStackDir } from '../../src/shared/paths';
 import { type StackContext } from '../../dev/stack/component';
 import { defaultPorts } from '../../dev/stack/ports';
 import { freePorts } from '../support/free-port';
-import {
-  createKubeComponent,
-  ensureKubeBinaries,
-  installCrds,
-  kubeContextName,
-  kubePaths,
-  loadStackKubeConfig,
-  restartStackApiServer,
-  type RunningKube,
-} from '../../dev/stack/kube';
+import { ensureKubeBinaries } from '../../dev/stack/kube/build';
+import { createKubeComponent, type RunningKube } from '../../dev/stack/kube/component';
+import { installCrds } from '../../dev/stack/kube/crds';
+import { kubeContextName, loadStackKubeConfig } from '../../dev/stack/kube/kubeconfig';
+import { kubePaths } from '../../dev/stack/kube/paths';
+import { restartStackApiServer } from '../../dev/stack/kube/restart';
 
 const k8s = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node', {
   with: { 'resolution-mode': 'import' },

@@ -168,6 +168,23 @@ test(
   5 * 60_000,
 );
 
+/** The status a watch of every custom resource of the directory gets: 429 while its storage initializes. */
+async function watchStatuses(): Promise<Record<string, number>> {
+  const kc = loadStackKubeConfig(stackDir);
+  const ca = fs.readFileSync(kubePaths(stackDir).caCert);
+  const token = kc.getCurrentUser()?.token;
+  const statuses: Record<string, number> = {};
+  for (const plural of ['widgets', 'gadgets']) {
+    const url = `${kc.getCurrentCluster()?.server}/apis/${group}/v1/${plural}?watch=1&timeoutSeconds=1`;
+    statuses[plural] = (await get(url, ca, token)).status;
+  }
+  return statuses;
+}
+
+test('once started, the custom resources can be watched at once: no 429 "storage is (re)initializing"', async () => {
+  expect(await watchStatuses()).toEqual({ widgets: 200, gadgets: 200 });
+});
+
 test('every CRD of the directory is installed, Established and NamesAccepted', async () => {
   const api = loadStackKubeConfig(stackDir).makeApiClient(k8s.ApiextensionsV1Api);
   for (const name of ['widgets.example.test', 'gadgets.example.test']) {
@@ -245,6 +262,7 @@ test(
       () => watchEnded(),
     );
     await running.restartApiServer({ downtimeMs: 500 });
+    expect(await watchStatuses()).toEqual({ widgets: 200, gadgets: 200 });
     await ended;
     expect(events).toContain('ADDED first');
 

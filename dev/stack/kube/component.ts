@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type RunningComponent, type StackComponent, type StackContext } from '../component';
 import { type ManagedChild } from '../process';
 import { ensureKubeBinaries, kubeBinaries } from './build';
-import { defaultCrdDir, installCrds } from './crds';
+import { defaultCrdDir, installCrds, waitUntilWatchable } from './crds';
 import { loadStackKubeConfig, writeKubeconfig } from './kubeconfig';
 import { linkKubectl } from './kubectl';
 import { kubePaths } from './paths';
@@ -98,6 +98,7 @@ export function createKubeComponent(options: KubeComponentOptions = {}): KubeCom
       };
 
       let stopping = false;
+      let crds: string[] = [];
       const stopAll = async (): Promise<void> => {
         await apiServer?.stop(15_000);
         await etcd.stop(15_000);
@@ -119,7 +120,8 @@ export function createKubeComponent(options: KubeComponentOptions = {}): KubeCom
         await launchApiServer();
         writeKubeconfig(paths, url, token);
         const kc = loadStackKubeConfig(context.stackDir);
-        const crds = await installCrds(kc, crdDir, { log });
+        crds = await installCrds(kc, crdDir, { log });
+        await waitUntilWatchable(kc, crds, { timeoutMs: readyTimeoutMs });
         log.info('Kubernetes API ready', { url, crds, seconds: Math.round((Date.now() - started) / 1000) });
       } catch (err) {
         await stopAll();
@@ -134,6 +136,7 @@ export function createKubeComponent(options: KubeComponentOptions = {}): KubeCom
           await apiServer?.stop(15_000);
           if (restart.downtimeMs) await sleep(restart.downtimeMs);
           await launchApiServer();
+          await waitUntilWatchable(loadStackKubeConfig(context.stackDir), crds, { timeoutMs: readyTimeoutMs });
         });
         restarting = next.catch(() => undefined);
         return next;

@@ -92,3 +92,43 @@ function describeApiError(err: unknown): string {
   }
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Waits until a watch of each named CRD's resources is served. kube-apiserver builds a custom
+ * resource's storage and watch cache on the first request for it, and until that cache has loaded
+ * it answers lists and watches with 429 "storage is (re)initializing" - after /readyz says ok, and
+ * again after every restart. Without this wait every watcher's first watch fails at each start.
+ */
+export async function waitUntilWatchable(kc: KubeConfig, names: string[], options: { timeoutMs?: number } = {}) {
+  const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  await Promise.all(
+    names.map(async (name) => {
+      const crd = await api.readCustomResourceDefinition({ name });
+      const version = crd.spec.versions.find((v) => v.storage)?.name ?? crd.spec.versions[0]?.name;
+      const resources = `/apis/${crd.spec.group}/${version}/${crd.spec.names.plural}`;
+      await waitFor(`a watch of ${resources} to be served`, () => watchIsServed(kc, resources), {
+        timeoutMs: options.timeoutMs ?? 60_000,
+        intervalMs: 200,
+      });
+    }),
+  );
+}
+
+/** Opens a watch and closes it at once: true when the server accepted it (200), false on 429. */
+async function watchIsServed(kc: KubeConfig, resources: string): Promise<boolean> {
+  let failure: (Error & { statusCode?: number }) | undefined;
+  let answered = false;
+  const controller = await new k8s.Watch(kc).watch(
+    resources,
+    { timeoutSeconds: 1 },
+    () => undefined,
+    (err: unknown) => {
+      if (!answered) failure = err instanceof Error ? err : new Error(String(err ?? 'the watch ended at once'));
+    },
+  );
+  answered = true;
+  controller.abort();
+  if (failure?.statusCode === 429) return false;
+  if (failure) throw failure;
+  return true;
+}

@@ -22,7 +22,7 @@ import {
   type StackState,
 } from './state';
 import { emulatorComponent } from '../emulator/component';
-import { kubeComponent } from './kube';
+import { kubeComponent } from './kube/component';
 import { orchestratorComponent } from './orchestrator';
 import { temporalComponent } from './temporal';
 

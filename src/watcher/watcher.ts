@@ -1,61 +1,82 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { group, version } from '../api/filesystem';
-import { kindInfo, kinds } from '../api/kinds';
+import { type KubeConfig } from '@kubernetes/client-node';
+import { kinds } from '../api/kinds';
 import { type KubeObject } from '../api/object';
-import { KindClient } from '../kube/client';
 import { syncStateOf } from '../metrics/sync-state';
 import { type Logger } from '../shared/log';
+import { exponentialBackoff, KeyedQueue } from './keyed-queue';
+import { readOnlyObjects, type ReadOnlyObjects, type WatchScope } from './read-only-objects';
 import { fingerprintOf, signalDeleted, signalObject, type SignallerOptions } from './signaller';
 
 export interface WatcherOptions extends SignallerOptions {
-  kc: KubeConfig;
-  /** The kind watched, e.g. FileSystem. */
-  kind: string;
+  /** The objects watched, read-only: the watcher holds nothing that can write to Kubernetes. */
+  objects: ReadOnlyObjects;
   log: Logger;
-  /** Kubernetes namespace to watch; empty for all. */
-  namespace: string;
-  labelSelector: string;
   /** Each watch is bounded to this long, then the objects are listed again (periodic relist). */
   relistIntervalSeconds: number;
+  /** Delay before a failed signal of an object is retried, by consecutive failures; default 0.5 s doubling to 5 s. */
+  signalRetryDelayMs?: (failures: number) => number;
+}
+
+/** What one object needs: a signal with its latest snapshot, or the news that it is gone. */
+interface Delivery {
+  obj: KubeObject;
+  kind: 'sync' | 'deleted';
 }
 
 const minBackoffMs = 1_000;
 const maxBackoffMs = 30_000;
 
 /**
- * Lists and watches FileSystem objects and keeps one workflow per object informed. It supervises
- * itself: any watch failure (API server restart, 410 Gone, a silently dead connection) leads to a
- * relist after a capped, jittered backoff. A signal that fails (Temporal unavailable) is retried
- * until it succeeds, so no change is dropped.
+ * Lists and watches the objects of one kind and keeps one workflow per object informed. It
+ * supervises itself: any watch failure (API server restart, 410 Gone, a silently dead connection)
+ * leads to a relist after a capped, jittered backoff; a 429 (the API server's storage is still
+ * initializing, or it sheds load) is waited out without counting as a failure. Events go through
+ * a keyed queue: however many arrive for an object while it waits, only its latest snapshot is
+ * signalled, one signal per object at a time; a signal that fails (Temporal unavailable) is
+ * retried with backoff until it succeeds, so no change is dropped.
  */
 export class ObjectWatcher {
-  private readonly objects: KindClient;
   /** Last signalled fingerprint per uid: repeated or status-only events cost nothing. */
   private readonly signalled = new Map<string, string>();
-  /** Objects whose signal failed, by uid; retried on a timer. */
-  private readonly retrying = new Map<string, { obj: KubeObject; kind: 'sync' | 'deleted' }>();
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue: KeyedQueue<Delivery>;
   private abortWatch?: AbortController;
   private stopped = false;
-  private retryTimer?: NodeJS.Timeout;
   private wake?: () => void;
   readonly stats = { lists: 0, watchEvents: 0, restarts: 0, signals: 0, signalFailures: 0 };
   /** Sync state of each listed or watched object, by uid, as its conditions say (for metrics). */
   private readonly syncStates = new Map<string, string>();
 
   constructor(private readonly options: WatcherOptions) {
-    this.objects = new KindClient(options.kc, kindInfo(options.kind).names);
+    this.queue = new KeyedQueue<Delivery>({
+      process: (_uid, delivery) => this.deliver(delivery),
+      // Short: a signal fails while Temporal is unreachable, and should land soon after it is back.
+      retryDelayMs: options.signalRetryDelayMs ?? exponentialBackoff(500, 5_000),
+    });
   }
 
   /** Runs until stop(). */
   async run(): Promise<void> {
     let backoff = minBackoffMs;
+    let waitingForServer = false;
     while (!this.stopped) {
       try {
         await this.listAndWatch();
         backoff = minBackoffMs;
+        waitingForServer = false;
       } catch (err) {
         if (this.stopped) break;
+        const retryAfter = tooManyRequestsDelayMs(err);
+        if (retryAfter !== undefined) {
+          // Not a failed watch: client-go's reflector also just waits and tries again on a 429.
+          const level = waitingForServer ? 'debug' : 'info';
+          this.options.log[level]('the Kubernetes API asks to wait (429); listing again after it', {
+            reason: describe(err),
+            retryInMs: retryAfter,
+          });
+          waitingForServer = true;
+          await this.sleep(retryAfter);
+          continue;
+        }
         this.stats.restarts++;
         const delay = backoff / 2 + Math.random() * (backoff / 2);
         this.options.log.warn('watch failed; listing again after a backoff', {
@@ -66,11 +87,11 @@ export class ObjectWatcher {
         backoff = Math.min(maxBackoffMs, backoff * 2);
       }
     }
-    await Promise.all(this.chains.values());
+    await this.queue.shutDown();
   }
 
   get kind(): string {
-    return this.options.kind;
+    return this.options.objects.kind;
   }
 
   /** How many of the watched objects are in each sync state. */
@@ -80,10 +101,14 @@ export class ObjectWatcher {
     return counts;
   }
 
+  /** Resolves when every event seen so far has been signalled (or is waiting for nothing). */
+  settled(): Promise<void> {
+    return this.queue.idle();
+  }
+
   stop(): void {
     this.stopped = true;
     this.abortWatch?.abort();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.wake?.();
   }
 
@@ -98,8 +123,7 @@ export class ObjectWatcher {
   }
 
   private async listAndWatch(): Promise<void> {
-    const { namespace, labelSelector } = this.options;
-    const { items, resourceVersion } = await this.objects.list(namespace || undefined, labelSelector || undefined);
+    const { items, resourceVersion } = await this.options.objects.list();
     this.stats.lists++;
     const present = new Set(items.map((o) => o.metadata.uid));
     for (const uid of this.signalled.keys()) if (!present.has(uid)) this.signalled.delete(uid);
@@ -112,10 +136,7 @@ export class ObjectWatcher {
 
   /** Resolves when the bounded watch ends normally (time to relist); rejects on failure. */
   private async watchFrom(resourceVersion: string): Promise<void> {
-    const { namespace, labelSelector, relistIntervalSeconds } = this.options;
-    const path = namespace
-      ? `/apis/${group}/${version}/namespaces/${namespace}/${kindInfo(this.options.kind).names.plural}`
-      : `/apis/${group}/${version}/${kindInfo(this.options.kind).names.plural}`;
+    const { relistIntervalSeconds } = this.options;
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       const finish = (err?: unknown): void => {
@@ -131,16 +152,11 @@ export class ObjectWatcher {
         () => finish(new Error('watch went silent; restarting')),
         (relistIntervalSeconds + 30) * 1000,
       );
-      new Watch(this.options.kc)
+      this.options.objects
         .watch(
-          path,
-          {
-            resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: Math.max(1, Math.round(relistIntervalSeconds)),
-            ...(labelSelector ? { labelSelector } : {}),
-          },
-          (phase: string, obj: KubeObject & { code?: number; message?: string }) => {
+          resourceVersion,
+          relistIntervalSeconds,
+          (phase, obj) => {
             this.stats.watchEvents++;
             if (phase === 'ADDED' || phase === 'MODIFIED') {
               this.syncStates.set(obj.metadata.uid, syncStateOf(obj));
@@ -149,10 +165,14 @@ export class ObjectWatcher {
               this.syncStates.delete(obj.metadata.uid);
               this.enqueue(obj, 'deleted');
             } else if (phase === 'ERROR') {
-              finish(new Error(`watch error ${obj.code ?? ''}: ${obj.message ?? 'unknown'} (relisting)`));
+              const error = Object.assign(
+                new Error(`watch error ${obj.code ?? ''}: ${obj.message ?? 'unknown'} (relisting)`),
+                { code: obj.code },
+              );
+              finish(error);
             }
           },
-          (err: unknown) => finish(err ?? undefined),
+          (err) => finish(err ?? undefined),
         )
         .then((controller) => {
           this.abortWatch = controller;
@@ -161,34 +181,18 @@ export class ObjectWatcher {
     });
   }
 
-  /** Events of one object are handled in order; different objects in parallel. */
-  private enqueue(obj: KubeObject, kind: 'sync' | 'deleted'): void {
-    const uid = obj.metadata.uid;
-    const previous = this.chains.get(uid) ?? Promise.resolve();
-    const next = previous.then(() => this.deliver(obj, kind));
-    this.chains.set(uid, next);
-    void next.finally(() => {
-      if (this.chains.get(uid) === next) this.chains.delete(uid);
-    });
+  /** The latest snapshot of an object replaces any older one still waiting to be signalled. */
+  private enqueue(obj: KubeObject, kind: Delivery['kind']): void {
+    this.queue.add(obj.metadata.uid, { obj, kind });
   }
 
-  private async deliver(obj: KubeObject, kind: 'sync' | 'deleted'): Promise<void> {
+  private async deliver({ obj, kind }: Delivery): Promise<void> {
     const uid = obj.metadata.uid;
     const fingerprint = kind === 'deleted' ? 'deleted' : fingerprintOf(obj);
     if (this.signalled.get(uid) === fingerprint) return;
     try {
-      if (kind === 'deleted') await signalDeleted(this.options, this.options.kind, obj);
-      else await signalObject(this.options, this.options.kind, obj);
-      this.stats.signals++;
-      this.retrying.delete(uid);
-      if (kind === 'deleted') this.signalled.delete(uid);
-      else this.signalled.set(uid, fingerprint);
-      this.options.log.debug('signalled workflow', {
-        namespace: obj.metadata.namespace,
-        name: obj.metadata.name,
-        uid,
-        kind,
-      });
+      if (kind === 'deleted') await signalDeleted(this.options, this.kind, obj);
+      else await signalObject(this.options, this.kind, obj);
     } catch (err) {
       this.stats.signalFailures++;
       this.options.log.warn('could not signal the workflow; will retry', {
@@ -196,22 +200,55 @@ export class ObjectWatcher {
         name: obj.metadata.name,
         uid,
         error: err,
+        failures: this.queue.failuresOf(uid) + 1,
       });
-      this.retrying.set(uid, { obj, kind });
-      this.scheduleRetry();
+      throw err;
     }
-  }
-
-  private scheduleRetry(): void {
-    if (this.retryTimer || this.stopped) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      for (const { obj, kind } of this.retrying.values()) this.enqueue(obj, kind);
-    }, 2_000);
+    this.stats.signals++;
+    if (kind === 'deleted') this.signalled.delete(uid);
+    else this.signalled.set(uid, fingerprint);
+    this.options.log.debug('signalled workflow', {
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid,
+      kind,
+    });
   }
 }
 
+/** How long a 429 answer (from a list or a watch) asks to wait, or undefined for any other error. */
+export function tooManyRequestsDelayMs(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; headers?: Record<string, string> } | undefined;
+  if (e?.code !== 429 && e?.statusCode !== 429) return undefined;
+  const seconds = Number(e.headers?.['retry-after']);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : 1000;
+}
+
+function describe(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface WatchersOptions extends Omit<WatcherOptions, 'objects'>, WatchScope {
+  kc: KubeConfig;
+}
+
 /** One watcher per managed kind (FileSystem, MountTarget, AccessPoint), sharing one Temporal client. */
-export function watchersForAllKinds(options: Omit<WatcherOptions, 'kind'>): ObjectWatcher[] {
-  return Object.keys(kinds).map((kind) => new ObjectWatcher({ ...options, kind, log: options.log.child({ kind }) }));
+export function watchersForAllKinds(options: WatchersOptions): ObjectWatcher[] {
+  const { kc, namespace, labelSelector, ...rest } = options;
+  return Object.keys(kinds).map(
+    (kind) =>
+      new ObjectWatcher({
+        ...rest,
+        objects: readOnlyObjects(kc, kind, { namespace, labelSelector }),
+        log: options.log.child({ kind }),
+      }),
+  );
 }

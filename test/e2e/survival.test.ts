@@ -1,4 +1,4 @@
-import { restartStackApiServer } from '../../dev/stack/kube';
+import { restartStackApiServer } from '../../dev/stack/kube/restart';
 import { restartStackTemporal } from '../../dev/stack/temporal';
 import { ConditionType } from '../../src/api/filesystem';
 import { creationTokenFor } from '../../src/domain/filesystem';

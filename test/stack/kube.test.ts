@@ -12,16 +12,12 @@ import { repoRoot, stackDir as defaultStackDir } from '../../src/shared/paths';
 import { type StackContext } from '../../dev/stack/component';
 import { defaultPorts } from '../../dev/stack/ports';
 import { freePorts } from '../support/free-port';
-import {
-  createKubeComponent,
-  ensureKubeBinaries,
-  installCrds,
-  kubeContextName,
-  kubePaths,
-  loadStackKubeConfig,
-  restartStackApiServer,
-  type RunningKube,
-} from '../../dev/stack/kube';
+import { ensureKubeBinaries } from '../../dev/stack/kube/build';
+import { createKubeComponent, type RunningKube } from '../../dev/stack/kube/component';
+import { installCrds } from '../../dev/stack/kube/crds';
+import { kubeContextName, loadStackKubeConfig } from '../../dev/stack/kube/kubeconfig';
+import { kubePaths } from '../../dev/stack/kube/paths';
+import { restartStackApiServer } from '../../dev/stack/kube/restart';
 
 const k8s = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node', {
   with: { 'resolution-mode': 'import' },
@@ -172,6 +168,23 @@ test(
   5 * 60_000,
 );
 
+/** The status a watch of every custom resource of the directory gets: 429 while its storage initializes. */
+async function watchStatuses(): Promise<Record<string, number>> {
+  const kc = loadStackKubeConfig(stackDir);
+  const ca = fs.readFileSync(kubePaths(stackDir).caCert);
+  const token = kc.getCurrentUser()?.token;
+  const statuses: Record<string, number> = {};
+  for (const plural of ['widgets', 'gadgets']) {
+    const url = `${kc.getCurrentCluster()?.server}/apis/${group}/v1/${plural}?watch=1&timeoutSeconds=1`;
+    statuses[plural] = (await get(url, ca, token)).status;
+  }
+  return statuses;
+}
+
+test('once started, the custom resources can be watched at once: no 429 "storage is (re)initializing"', async () => {
+  expect(await watchStatuses()).toEqual({ widgets: 200, gadgets: 200 });
+});
+
 test('every CRD of the directory is installed, Established and NamesAccepted', async () => {
   const api = loadStackKubeConfig(stackDir).makeApiClient(k8s.ApiextensionsV1Api);
   for (const name of ['widgets.example.test', 'gadgets.example.test']) {
@@ -249,6 +262,7 @@ test(
       () => watchEnded(),
     );
     await running.restartApiServer({ downtimeMs: 500 });
+    expect(await watchStatuses()).toEqual({ widgets: 200, gadgets: 200 });
     await ended;
     expect(events).toContain('ADDED first');
 

@@ -320,6 +320,48 @@ describe('the engine, on a fake kind', () => {
     });
   });
 
+  it('adoption takes over the resource the annotations name, for any kind; read-only never changes it', async () => {
+    const world = new FakeWorld();
+    world.behaviour.adoptWidget = async (id: string) => ({ id, status: { widgetID: id, lifeCycleState: 'available' } });
+    const adopting = {
+      [annotations.adoptionPolicy]: 'adopt',
+      [annotations.adoptionFields]: JSON.stringify({ widgetID: 'widget-77' }),
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }, { annotations: adopting }));
+      await until('synced', () => synced(world, 1));
+      expect(world.named('adoptWidget').map((c) => c.args[0])).toEqual(['widget-77']);
+      expect(world.named('createWidget')).toHaveLength(0);
+      expect(world.events.map((e) => e.reason)).toContain('Adopted');
+      expect((await handle.query(stateQuery)).fileSystemId).toBe('widget-77');
+      await handle.terminate();
+    });
+
+    const observing = new FakeWorld();
+    observing.behaviour.adoptWidget = world.behaviour.adoptWidget;
+    await withWorker(observing, async (start) => {
+      const handle = await start(
+        snapshot(1, { size: 1 }, { annotations: { ...adopting, [annotations.readOnly]: 'true' } }),
+      );
+      await until('synced', () => synced(observing, 1));
+      expect(observing.lastStatus()?.view.message).toBe(
+        'EFS widget widget-77 is available (read-only: observed, never changed)',
+      );
+      for (const never of ['ensureFinalizer', 'createWidget', 'applyWidget'])
+        expect(observing.named(never)).toHaveLength(0);
+      await handle.signal(
+        objectChangedSignal,
+        snapshot(
+          1,
+          { size: 1 },
+          { annotations: { ...adopting, [annotations.readOnly]: 'true' }, deletionRequested: true },
+        ),
+      );
+      await handle.result();
+      expect(observing.named('deleteWidget')).toHaveLength(0);
+    });
+  });
+
   describe('deletion policies', () => {
     async function deleteWith(world: FakeWorld, deletionAnnotations: Record<string, string>): Promise<string[]> {
       let all: string[] = [];

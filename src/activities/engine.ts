@@ -46,8 +46,9 @@ export function createKindActivities(
     [types.validate]: async (spec: unknown, namespace: string): Promise<FieldError[]> =>
       manager.validate(spec, namespace ?? ''),
 
-    [types.create]: async (ref: ObjectRef, spec: unknown, parentId?: string): Promise<CreatedResource> =>
+    [types.create]: async (ref: ObjectRef, ...rest: unknown[]): Promise<CreatedResource> =>
       classified(async () => {
+        const [spec, parentId] = createArguments(rest);
         const resource = created(await manager.create(ref, spec, parentId));
         deps.log.info(`${descriptor.noun} created or found by its token`, {
           ...ref,
@@ -95,8 +96,9 @@ export function createKindActivities(
     },
 
     /** Reads AWS back and makes the calls the spec still needs. Idempotent: a retry re-reads. */
-    [types.apply]: async (ref: ObjectRef, id: string, spec: unknown): Promise<AppliedChanges> =>
+    [types.apply]: async (...args: unknown[]): Promise<AppliedChanges> =>
       classified(async () => {
+        const [ref, id, spec] = applyArguments(args);
         const applied = await manager.apply(ref, id, spec);
         if (applied.length > 0) deps.log.info('applied the spec', { ...ref, kind: descriptor.kind, id, applied });
         return { applied };
@@ -134,4 +136,19 @@ export function createKindActivities(
     activities[types.find] = async (ref: ObjectRef): Promise<string | undefined> => classified(() => find(ref));
   }
   return activities;
+}
+
+/**
+ * Arguments of a create: (spec, parentId). An activity scheduled before the engine was shared
+ * and retried after a deploy may still carry a MountTarget's or AccessPoint's (parentId, spec).
+ */
+function createArguments([first, second]: unknown[]): [unknown, string | undefined] {
+  if (typeof first === 'string' && typeof second !== 'string') return [second, first];
+  return [first, typeof second === 'string' ? second : undefined];
+}
+
+/** Arguments of an apply: (ref, id, spec); a MountTarget's older call was (id, spec). */
+function applyArguments(args: unknown[]): [ObjectRef, string, unknown] {
+  if (typeof args[0] === 'string') return [{ namespace: '', name: '', uid: '' }, args[0], args[1]];
+  return [args[0] as ObjectRef, String(args[1] ?? ''), args[2]];
 }

@@ -22,6 +22,8 @@ export interface ClassifiedError {
   message: string;
   /** How long to wait before the next attempt, when the error says (e.g. the 24-hour rule). */
   retryAfterMs?: number;
+  /** What AWS says of the resource now, when the error knows (e.g. "deleted" for one that vanished). */
+  lifeCycleState?: string;
 }
 
 /**
@@ -36,6 +38,8 @@ export class TerminalError extends Error {
   constructor(
     readonly reason: string,
     message: string,
+    /** What AWS says of the resource, when the error knows. */
+    readonly lifeCycleState?: string,
   ) {
     super(message);
   }
@@ -111,6 +115,7 @@ interface ErrorLike {
   name?: unknown;
   reason?: unknown;
   retryAfterMs?: unknown;
+  lifeCycleState?: unknown;
   /** Set by the SDK on answers it could not decode (not enumerable). */
   $response?: { statusCode?: unknown; bodyText?: unknown } | null;
   $responseBodyText?: unknown;
@@ -160,7 +165,10 @@ export function classifyError(error: unknown, now: Date = new Date()): Classifie
 /** Our own typed errors, by name (instances and copies that crossed a serialisation boundary alike). */
 function classifyTyped(err: ErrorLike, name: string, message: string): ClassifiedError | undefined {
   const reason = typeof err.reason === 'string' && err.reason ? err.reason : name;
-  if (name === TerminalError.errorName) return { class: 'terminal', code: reason, message };
+  if (name === TerminalError.errorName) {
+    const state = typeof err.lifeCycleState === 'string' ? { lifeCycleState: err.lifeCycleState } : {};
+    return { class: 'terminal', code: reason, message, ...state };
+  }
   if (name === RetryableError.errorName) return { class: 'retryable', code: reason, message };
   if (name === RecoverableError.errorName) {
     const retryAfterMs = typeof err.retryAfterMs === 'number' ? err.retryAfterMs : undefined;

@@ -117,5 +117,6 @@ export function deletedOutside(descriptor: Pick<KindDescriptor, 'kind' | 'noun'>
   return new TerminalError(
     `${descriptor.kind}NotFound`,
     `EFS ${descriptor.noun} ${id} no longer exists in AWS: it was deleted outside Kubernetes. No replacement is created; delete this object, then apply it again to create a new ${descriptor.noun}`,
+    'deleted',
   );
 }

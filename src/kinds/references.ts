@@ -23,23 +23,23 @@ export async function resolveFileSystem(
     const fs = await efs.describeFileSystem(target.fileSystemId);
     if (!fs) throw new TerminalError('FileSystemNotFound', `EFS file system ${target.fileSystemId} does not exist`);
     if (fs.LifeCycleState !== 'available')
-      throw waiting(`EFS file system ${target.fileSystemId} is ${fs.LifeCycleState}`);
+      throw waiting(
+        'IncorrectFileSystemLifeCycleState',
+        `EFS file system ${target.fileSystemId} is ${fs.LifeCycleState}`,
+      );
     return target.fileSystemId;
   }
   const client = clientFor(fileSystemNames.kind);
   const list = await client.list(target.objectNamespace, undefined);
   const obj = list.items.find((o) => o.metadata.name === target.objectName) as FileSystemObject | undefined;
   const where = `FileSystem ${target.objectNamespace}/${target.objectName}`;
-  if (!obj) throw waiting(`${where} does not exist yet`);
+  if (!obj) throw waiting('ReferenceNotResolved', `${where} does not exist yet`);
   const synced = obj.status?.conditions?.find((c) => c.type === ConditionType.synced)?.status === 'True';
-  if (!obj.status?.fileSystemID || !synced) throw waiting(`${where} is not synced yet`);
+  if (!obj.status?.fileSystemID || !synced) throw waiting('FileSystemNotSynced', `${where} is not synced yet`);
   return obj.status.fileSystemID;
 }
 
-function waiting(message: string): Error {
-  return new RecoverableError(
-    'IncorrectFileSystemLifeCycleState',
-    `waiting for the file system: ${message}`,
-    parentRetryMs,
-  );
+/** The step that waits already says "waiting for the file system": the message says only why. */
+function waiting(reason: string, message: string): Error {
+  return new RecoverableError(reason, message, parentRetryMs);
 }

@@ -39,10 +39,13 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     if (kind.parent) st.resourceId = id;
     else st.fileSystemId = id;
   };
-  const waitUntilReady = (): Promise<StatusFields> =>
-    life.step('waiting until available', (a) =>
+  const waitUntilReady = async (): Promise<StatusFields> => {
+    const observed = await life.step('waiting until available', (a) =>
       life.cancellableWait(() => call(a.waits, types.waitUntilReady, life.waitArgs()) as Promise<StatusFields>),
     );
+    life.observe(observed);
+    return observed;
+  };
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
     const driftCheck = life.beginPass(snapshot);

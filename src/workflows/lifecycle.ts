@@ -104,6 +104,8 @@ export class ObjectLifecycle {
   lifeCycleState: string | undefined;
   view: SyncView;
   nextRetryAt: string | undefined;
+  /** The latest status fields read from AWS (this run's): every status write carries them. */
+  observed: StatusFields | undefined;
   /** The resync-request annotation value of the pass in progress, echoed in status. */
   handlingResyncRequest: string | undefined;
 
@@ -176,9 +178,12 @@ export class ObjectLifecycle {
   }
 
   /** Records where the sync stands: on the object (status + conditions), in search attributes and in the UI. */
-  async report(next: Omit<SyncView, 'generation'>, fields?: StatusFields): Promise<void> {
+  async report(next: Omit<SyncView, 'generation'>, observed?: StatusFields): Promise<void> {
     const transition = next.state !== this.view.state;
     this.view = { ...next, generation: this.passGeneration };
+    if (observed) this.observe(observed);
+    // Every write carries what AWS last said, so a failure report never leaves an older state shown.
+    const fields = this.observed;
     if (typeof fields?.lifeCycleState === 'string') this.lifeCycleState = fields.lifeCycleState;
     this.publish();
     this.st.statusSequence++;
@@ -201,6 +206,11 @@ export class ObjectLifecycle {
       const warning = this.view.state === SyncState.terminal || this.view.state === SyncState.recoverable;
       await this.emit({ type: warning ? 'Warning' : 'Normal', reason: this.view.state, message: this.view.message });
     }
+  }
+
+  /** Remembers what AWS said of the resource; the next status write carries it. */
+  observe(fields: StatusFields): void {
+    this.observed = { ...this.observed, ...fields };
   }
 
   /** Events are for people reading `kubectl describe`; failing to record one never stops a sync. */
@@ -250,6 +260,7 @@ export class ObjectLifecycle {
       } catch (err) {
         if (err instanceof Superseded) throw err;
         const failure: ClassifiedError = classificationOf(err);
+        if (failure.lifeCycleState !== undefined) this.observe({ lifeCycleState: failure.lifeCycleState });
         if (failure.class === 'terminal') {
           await this.report({
             state: SyncState.terminal,

@@ -20,7 +20,9 @@ import {
 } from '../../src/api/workflow-contract';
 import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError, TerminalError } from '../../src/domain/errors';
+import { deletedOutside } from '../../src/kinds/kind';
 import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
+import { widgetDescriptor } from './fake-kind/descriptor';
 import { temporalExecutable } from './temporal-server';
 
 /**
@@ -277,6 +279,86 @@ describe('the engine, on a fake kind', () => {
       await latest.result();
       expect(world.named('createWidget')).toHaveLength(1);
       expect(world.named('deleteWidget').map((c) => c.args[0])).toEqual(['widget-1']);
+    });
+  });
+
+  it('a Terminal failure after the resource became available says so: every status write carries the latest observed state', async () => {
+    const world = new FakeWorld();
+    world.behaviour.applyWidget = async () => {
+      throw new TerminalError('WidgetRefused', 'AWS refuses the colour');
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('Terminal', () => world.lastStatus()?.view.state === SyncState.terminal);
+      expect(world.statuses[0]?.fields?.lifeCycleState).toBe('creating');
+      expect(world.lastStatus()?.view).toMatchObject({ reason: 'WidgetRefused' });
+      expect(world.lastStatus()?.fields).toMatchObject({ widgetID: 'widget-1', lifeCycleState: 'available' });
+      expect((await handle.query(stateQuery)).lifeCycleState).toBe('available');
+      await handle.terminate();
+    });
+  });
+
+  it('each drift check re-reads AWS and reports what it says; a resource gone is "deleted outside Kubernetes"', async () => {
+    const world = new FakeWorld();
+    world.behaviour.waitUntilWidgetReady = async () => {
+      const checks = world.named('waitUntilWidgetReady').length;
+      if (checks === 3) throw deletedOutside(widgetDescriptor, 'widget-1');
+      return { lifeCycleState: 'available', numberOfParts: checks };
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { resyncIntervalSeconds: 1 });
+      await until('Terminal', () => world.lastStatus()?.view.state === SyncState.terminal);
+      const syncedWrites = world.statuses.filter((s) => s.view.state === SyncState.synced);
+      expect(syncedWrites.map((s) => s.fields?.numberOfParts)).toEqual([1, 2]);
+      expect(world.lastStatus()?.view).toMatchObject({ reason: 'WidgetNotFound' });
+      expect(world.lastStatus()?.view.message).toBe(
+        'waiting until available: EFS widget widget-1 no longer exists in AWS: it was deleted outside Kubernetes. No replacement is created; delete this object, then apply it again to create a new widget',
+      );
+      expect(world.lastStatus()?.fields?.lifeCycleState).toBe('deleted');
+      expect(world.named('createWidget')).toHaveLength(1);
+      await handle.terminate();
+    });
+  });
+
+  it('adoption takes over the resource the annotations name, for any kind; read-only never changes it', async () => {
+    const world = new FakeWorld();
+    world.behaviour.adoptWidget = async (id: string) => ({ id, status: { widgetID: id, lifeCycleState: 'available' } });
+    const adopting = {
+      [annotations.adoptionPolicy]: 'adopt',
+      [annotations.adoptionFields]: JSON.stringify({ widgetID: 'widget-77' }),
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }, { annotations: adopting }));
+      await until('synced', () => synced(world, 1));
+      expect(world.named('adoptWidget').map((c) => c.args[0])).toEqual(['widget-77']);
+      expect(world.named('createWidget')).toHaveLength(0);
+      expect(world.events.map((e) => e.reason)).toContain('Adopted');
+      expect((await handle.query(stateQuery)).fileSystemId).toBe('widget-77');
+      await handle.terminate();
+    });
+
+    const observing = new FakeWorld();
+    observing.behaviour.adoptWidget = world.behaviour.adoptWidget;
+    await withWorker(observing, async (start) => {
+      const handle = await start(
+        snapshot(1, { size: 1 }, { annotations: { ...adopting, [annotations.readOnly]: 'true' } }),
+      );
+      await until('synced', () => synced(observing, 1));
+      expect(observing.lastStatus()?.view.message).toBe(
+        'EFS widget widget-77 is available (read-only: observed, never changed)',
+      );
+      for (const never of ['ensureFinalizer', 'createWidget', 'applyWidget'])
+        expect(observing.named(never)).toHaveLength(0);
+      await handle.signal(
+        objectChangedSignal,
+        snapshot(
+          1,
+          { size: 1 },
+          { annotations: { ...adopting, [annotations.readOnly]: 'true' }, deletionRequested: true },
+        ),
+      );
+      await handle.result();
+      expect(observing.named('deleteWidget')).toHaveLength(0);
     });
   });
 

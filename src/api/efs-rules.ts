@@ -43,7 +43,8 @@ export const kmsKeyIdPattern =
   '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|arn:aws[-a-z]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|key/mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+))$';
 export const subnetIdPattern = '^subnet-[0-9a-z]{8,40}$';
 export const securityGroupIdPattern = '^sg-[0-9a-f]{8,40}$';
-export const maxSecurityGroups = 100;
+/** Security groups per mount target: a quota AWS does not raise. */
+export const maxSecurityGroups = 5;
 export const ipv4Pattern =
   '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$';
 

@@ -681,6 +681,12 @@ describe('MountTarget field rules', () => {
       'spec.securityGroups[1]',
       /appears more than once/,
     ],
+    [
+      'six security groups (a mount target has at most five)',
+      { securityGroups: ['sg-0000000a', 'sg-0000000b', 'sg-0000000c', 'sg-0000000d', 'sg-0000000e', 'sg-0000000f'] },
+      'spec.securityGroups',
+      /at most 5 security groups/,
+    ],
     ['an octet over 255', { ipAddress: '10.0.0.256' }, 'spec.ipAddress', /not an IPv4 address/],
     ['an IPv6 address', { ipAddress: 'fd00::1' }, 'spec.ipAddress', /not an IPv4 address/],
   ] as [string, MountTargetSpec, string, RegExp][])('refuses %s', (_, change, field, message) => {

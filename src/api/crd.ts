@@ -1,4 +1,27 @@
 import { accessPointNames } from './accesspoint';
+import {
+  fileSystemIdPattern,
+  ipv4Pattern,
+  kmsKeyIdPattern,
+  maxPolicyLength,
+  maxRootDirectoryPathLength,
+  maxSecondaryGids,
+  maxSecurityGroups,
+  onOff,
+  performanceModes,
+  permissionsPattern,
+  posixIdRange,
+  provisionedThroughputRange,
+  rootDirectoryPathPattern,
+  securityGroupIdPattern,
+  subnetIdPattern,
+  tagKeyPattern,
+  tagLimits,
+  tagValuePattern,
+  throughputModes,
+  transitionNames,
+  transitionValues,
+} from './efs-rules';
 import { fileSystemNames, group, version, type KindNames } from './filesystem';
 import { mountTargetNames } from './mounttarget';
 
@@ -20,24 +43,124 @@ const obj = (description: string, properties: Record<string, Schema>, extra: Sch
   ...extra,
 });
 
-/** A create-only field: CEL refuses any change (including adding or removing it) once the object exists. */
-function immutable(field: string, what: string): Schema {
+interface Rule {
+  rule: string;
+  message: string;
+  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  fieldPath?: string;
+}
+
+/**
+ * A create-only field: once the AWS resource exists (its id is in status), CEL refuses any change,
+ * adding or removing the field included. Before that, a typo that made the create fail can be fixed.
+ * The rule sits at the root of the object, the only place that sees both spec and status; a write to
+ * the main resource keeps the stored status, so `self.status` is what the orchestrator last wrote.
+ */
+function createOnly(field: string, idField: string, what: string, kind: string): Rule {
+  const inSelf = `(has(self.spec) && has(self.spec.${field}))`;
+  const inOld = `(has(oldSelf.spec) && has(oldSelf.spec.${field}))`;
   return {
-    rule: `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`,
-    message: `spec.${field} is immutable: ${what} is chosen when the file system is created. Create a new FileSystem object to change it.`,
+    rule:
+      `!has(oldSelf.status) || !has(oldSelf.status.${idField}) || oldSelf.status.${idField} == '' || ` +
+      `(${inSelf} == ${inOld} && (!${inSelf} || self.spec.${field} == oldSelf.spec.${field}))`,
+    message:
+      `spec.${field} is immutable once the ${kind} exists (status.${idField} is set): ${what} is chosen when it is ` +
+      `created. Create a new object to change it.`,
     reason: 'FieldValueForbidden',
+    fieldPath: `.spec.${field}`,
   };
 }
 
+const reference = (what: string): Schema =>
+  obj(`Reference to a ${what} object in this cluster.`, {
+    from: obj('The referenced object.', {
+      name: str('Name.', { maxLength: 253 }),
+      namespace: str("Namespace (default: this object's).", { maxLength: 63 }),
+    }),
+  });
+
+/** A file system is named by id or by a FileSystem object: exactly one. */
+const oneFileSystem: Rule = {
+  rule: 'has(self.fileSystemID) != has(self.fileSystemRef)',
+  message: 'set exactly one of spec.fileSystemID and spec.fileSystemRef',
+};
+
 const tagsSchema: Schema = {
   type: 'array',
-  description: 'Tags applied to the file system. Keys beginning with "aws:" are reserved.',
-  maxItems: 50,
-  items: obj('A key/value tag.', {
-    key: str('Tag key (1-128 characters).', { maxLength: 128 }),
-    value: str('Tag value (0-256 characters).', { maxLength: 256 }),
-  }),
+  description: 'Tags applied to the resource. Keys beginning with "aws:" are reserved.',
+  maxItems: tagLimits.perResource,
+  items: obj(
+    'A key/value tag.',
+    {
+      key: str(`Tag key (1-${tagLimits.keyLength} characters).`, {
+        minLength: 1,
+        maxLength: tagLimits.keyLength,
+        pattern: tagKeyPattern,
+      }),
+      value: str(`Tag value (0-${tagLimits.valueLength} characters).`, {
+        maxLength: tagLimits.valueLength,
+        pattern: tagValuePattern,
+      }),
+    },
+    {
+      required: ['key'],
+      'x-kubernetes-validations': [
+        {
+          rule: "!self.key.matches('^[aA][wW][sS]:')",
+          message: 'tag keys beginning with "aws:" are reserved by AWS',
+          fieldPath: '.key',
+        },
+      ],
+    },
+  ),
+  'x-kubernetes-validations': [
+    {
+      rule: 'self.all(t, self.filter(u, u.key == t.key).size() == 1)',
+      message: 'each tag key may appear once',
+    },
+  ],
 };
+
+const setTransition = (item: string, name: string): string => `(has(${item}.${name}) && ${item}.${name} != '')`;
+
+const lifecyclePoliciesSchema: Schema = {
+  type: 'array',
+  description:
+    'Storage class transitions, one per item, each transition at most once. An empty list removes every policy.',
+  maxItems: transitionNames.length,
+  items: obj(
+    'One transition (ACK manifests may carry the others as empty strings).',
+    Object.fromEntries(
+      transitionNames.map((name) => [
+        name,
+        str(`${transitionValues[name].join(', ')}.`, { enum: [...transitionValues[name], ''] }),
+      ]),
+    ),
+    {
+      'x-kubernetes-validations': [
+        {
+          rule: `[${transitionNames.map((n) => setTransition('self', n)).join(', ')}].filter(x, x).size() == 1`,
+          message: `each lifecycle policy sets exactly one of ${transitionNames.join(', ')}`,
+        },
+      ],
+    },
+  ),
+  'x-kubernetes-validations': transitionNames.map((name) => ({
+    rule: `self.filter(p, ${setTransition('p', name)}).size() <= 1`,
+    message: `${name} may appear in one lifecycle policy only: keep one of them`,
+  })),
+};
+
+const posixId = (description: string): Schema => ({
+  ...int(description),
+  minimum: posixIdRange.min,
+  maximum: posixIdRange.max,
+});
+
+const fileSystemIdSchema = str('The file system id (fs-...) or ARN (create-only); or use fileSystemRef.', {
+  maxLength: 128,
+  pattern: fileSystemIdPattern,
+});
 
 const conditionsSchema: Schema = {
   type: 'array',
@@ -72,58 +195,103 @@ const statusCommon: Record<string, Schema> = {
 };
 
 export function fileSystemSpecSchema(): Schema {
+  const elasticArchive =
+    "(has(self.throughputMode) && self.throughputMode == 'elastic' && " +
+    "(!has(self.performanceMode) || self.performanceMode == 'generalPurpose'))";
   return obj(
     'Desired state of an EFS file system. Field names follow the ACK EFS controller.',
     {
-      availabilityZoneName: str('One Zone file system in this Availability Zone (create-only).', { maxLength: 64 }),
+      availabilityZoneName: str('One Zone file system in this Availability Zone (create-only).', {
+        minLength: 1,
+        maxLength: 64,
+      }),
       backup: bool('Not supported (as in ACK): set backupPolicy.status instead.'),
-      backupPolicy: obj('Automatic backups.', { status: str('ENABLED or DISABLED.', { maxLength: 16 }) }),
+      backupPolicy: obj('Automatic backups.', { status: str('ENABLED or DISABLED.', { enum: [...onOff] }) }),
       encrypted: bool('Encrypt data at rest (create-only).'),
       fileSystemProtection: obj('Replication overwrite protection.', {
-        replicationOverwriteProtection: str('ENABLED or DISABLED.', { maxLength: 16 }),
+        replicationOverwriteProtection: str('ENABLED or DISABLED.', { enum: [...onOff] }),
       }),
-      kmsKeyID: str('KMS key for encryption at rest; needs encrypted: true (create-only).', { maxLength: 2048 }),
+      kmsKeyID: str(
+        'KMS key id, key ARN, alias or alias ARN for encryption at rest; needs encrypted: true (create-only).',
+        {
+          maxLength: 2048,
+          pattern: kmsKeyIdPattern,
+        },
+      ),
       kmsKeyRef: obj('Reference to an ACK KMS Key object (not supported: use kmsKeyID).', {
-        from: obj('The referenced object.', { name: str('Name.'), namespace: str('Namespace.') }),
-      }),
-      lifecyclePolicies: {
-        type: 'array',
-        description: 'Storage class transitions. An empty list removes every policy.',
-        maxItems: 3,
-        items: obj('One transition.', {
-          transitionToArchive: str('e.g. AFTER_90_DAYS.', { maxLength: 32 }),
-          transitionToIA: str('e.g. AFTER_30_DAYS.', { maxLength: 32 }),
-          transitionToPrimaryStorageClass: str('AFTER_1_ACCESS.', { maxLength: 32 }),
+        from: obj('The referenced object.', {
+          name: str('Name.', { maxLength: 253 }),
+          namespace: str('Namespace.', { maxLength: 63 }),
         }),
-      },
-      performanceMode: str('generalPurpose (default) or maxIO (create-only).', { maxLength: 32 }),
-      policy: str('File system policy (an IAM policy document as JSON).', { maxLength: 20000, nullable: true }),
-      provisionedThroughputInMiBps: num('Provisioned throughput, 1-3414 MiB/s; needs throughputMode: provisioned.'),
+      }),
+      lifecyclePolicies: lifecyclePoliciesSchema,
+      performanceMode: str('generalPurpose (default) or maxIO (create-only).', { enum: [...performanceModes] }),
+      policy: str('File system policy (an IAM policy document as JSON).', {
+        maxLength: maxPolicyLength,
+        nullable: true,
+      }),
+      provisionedThroughputInMiBps: num(
+        `Provisioned throughput, ${provisionedThroughputRange.min}-${provisionedThroughputRange.max} MiB/s; needs throughputMode: provisioned.`,
+      ),
       replicationConfiguration: {
         type: 'array',
         description: 'Replication destinations (not supported yet).',
         items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
       },
       tags: tagsSchema,
-      throughputMode: str('bursting, provisioned or elastic.', { maxLength: 32 }),
+      throughputMode: str('bursting, provisioned or elastic.', { enum: [...throughputModes] }),
     },
     {
       'x-kubernetes-validations': [
-        immutable('availabilityZoneName', 'the Availability Zone'),
-        immutable('encrypted', 'encryption at rest'),
-        immutable('kmsKeyID', 'the KMS key'),
-        immutable('performanceMode', 'the performance mode'),
+        {
+          // Outside provisioned mode the amount is not sent (a merge patch to another mode often leaves it behind).
+          rule:
+            "!has(self.throughputMode) || self.throughputMode != 'provisioned' || " +
+            `(has(self.provisionedThroughputInMiBps) && self.provisionedThroughputInMiBps >= ${provisionedThroughputRange.min.toFixed(1)} && ` +
+            `self.provisionedThroughputInMiBps <= ${provisionedThroughputRange.max.toFixed(1)})`,
+          message: `throughputMode "provisioned" needs provisionedThroughputInMiBps between ${provisionedThroughputRange.min} and ${provisionedThroughputRange.max} MiB/s`,
+          fieldPath: '.provisionedThroughputInMiBps',
+        },
+        {
+          rule: '!has(self.kmsKeyID) || (has(self.encrypted) && self.encrypted)',
+          message: 'kmsKeyID needs encrypted: true (a KMS key only applies to an encrypted file system)',
+          fieldPath: '.kmsKeyID',
+        },
+        {
+          rule: "!has(self.performanceMode) || self.performanceMode != 'maxIO' || !has(self.throughputMode) || self.throughputMode != 'elastic'",
+          message: 'performanceMode "maxIO" cannot be combined with throughputMode "elastic"; use "generalPurpose"',
+          fieldPath: '.performanceMode',
+        },
+        {
+          rule: "!has(self.performanceMode) || self.performanceMode != 'maxIO' || !has(self.availabilityZoneName)",
+          message: 'performanceMode "maxIO" is not available for One Zone file systems (availabilityZoneName is set)',
+          fieldPath: '.performanceMode',
+        },
+        {
+          rule: `!has(self.lifecyclePolicies) || !self.lifecyclePolicies.exists(p, ${setTransition('p', 'transitionToArchive')}) || ${elasticArchive}`,
+          message:
+            'transitionToArchive needs throughputMode "elastic" and performanceMode "generalPurpose" (the only file systems with an Archive storage class)',
+          fieldPath: '.lifecyclePolicies',
+        },
       ],
     },
   );
 }
+
+/** Fields fixed when the file system is created. */
+export const fileSystemCreateOnly = {
+  availabilityZoneName: 'the Availability Zone',
+  encrypted: 'encryption at rest',
+  kmsKeyID: 'the KMS key',
+  performanceMode: 'the performance mode',
+} as const;
 
 export function fileSystemStatusSchema(): Schema {
   return obj('Observed state of the file system, written by the orchestrator only.', {
     ...statusCommon,
     availabilityZoneID: str('Availability Zone id of a One Zone file system.'),
     creationTime: str('When AWS created the file system.', { format: 'date-time' }),
-    fileSystemID: str('The EFS file system id (fs-...).'),
+    fileSystemID: str('The EFS file system id (fs-...).', { maxLength: 128 }),
     lifeCycleState: str('creating, available, updating, deleting, deleted or error.'),
     name: str('The Name tag.'),
     numberOfMountTargets: int('Mount targets attached to the file system.'),
@@ -148,7 +316,13 @@ interface PrinterColumn {
 
 const condition = (type: string): string => `.status.conditions[?(@.type=="${type}")].status`;
 
-function definition(names: KindNames, spec: Schema, status: Schema, columns: PrinterColumn[]): Schema {
+function definition(
+  names: KindNames,
+  spec: Schema,
+  status: Schema,
+  columns: PrinterColumn[],
+  rootRules: Rule[],
+): Schema {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -175,6 +349,7 @@ function definition(names: KindNames, spec: Schema, status: Schema, columns: Pri
                 spec,
                 status,
               },
+              'x-kubernetes-validations': rootRules,
             },
           },
         },
@@ -184,66 +359,78 @@ function definition(names: KindNames, spec: Schema, status: Schema, columns: Pri
 }
 
 export function fileSystemCrd(): Schema {
-  return definition(fileSystemNames, fileSystemSpecSchema(), fileSystemStatusSchema(), [
-    { name: 'ID', type: 'string', jsonPath: '.status.fileSystemID' },
-    { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
-    { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
-    { name: 'READY', type: 'string', jsonPath: condition('Ready'), priority: 1 },
-    { name: 'ENCRYPTED', type: 'boolean', jsonPath: '.spec.encrypted', priority: 1 },
-    { name: 'SIZE', type: 'integer', jsonPath: '.status.sizeInBytes.value', priority: 1 },
-    { name: 'MOUNTTARGETS', type: 'integer', jsonPath: '.status.numberOfMountTargets', priority: 1 },
-    { name: 'PERFORMANCEMODE', type: 'string', jsonPath: '.spec.performanceMode', priority: 1 },
-    { name: 'THROUGHPUTMODE', type: 'string', jsonPath: '.spec.throughputMode', priority: 1 },
-    { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-  ]);
+  return definition(
+    fileSystemNames,
+    fileSystemSpecSchema(),
+    fileSystemStatusSchema(),
+    [
+      { name: 'ID', type: 'string', jsonPath: '.status.fileSystemID' },
+      { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
+      { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+      { name: 'READY', type: 'string', jsonPath: condition('Ready'), priority: 1 },
+      { name: 'ENCRYPTED', type: 'boolean', jsonPath: '.spec.encrypted', priority: 1 },
+      { name: 'SIZE', type: 'integer', jsonPath: '.status.sizeInBytes.value', priority: 1 },
+      { name: 'MOUNTTARGETS', type: 'integer', jsonPath: '.status.numberOfMountTargets', priority: 1 },
+      { name: 'PERFORMANCEMODE', type: 'string', jsonPath: '.spec.performanceMode', priority: 1 },
+      { name: 'THROUGHPUTMODE', type: 'string', jsonPath: '.spec.throughputMode', priority: 1 },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    Object.entries(fileSystemCreateOnly).map(([field, what]) => createOnly(field, 'fileSystemID', what, 'file system')),
+  );
 }
 
-const reference = (what: string): Schema =>
-  obj(`Reference to a ${what} object in this cluster.`, {
-    from: obj('The referenced object.', { name: str('Name.'), namespace: str("Namespace (default: this object's).") }),
-  });
+/** Fields fixed when the mount target is created (objects compare as a whole: nested changes count). */
+export const mountTargetCreateOnly = {
+  fileSystemID: 'the file system',
+  fileSystemRef: 'the file system',
+  subnetID: 'the subnet',
+  ipAddress: 'the IP address',
+} as const;
 
-/** A create-only object field: compared as a whole, so nested changes are refused too. */
-function immutableObject(field: string, what: string): Schema {
-  return {
-    ...immutable(field, what),
-    message: `spec.${field} is immutable: ${what} is fixed when the resource is created. Create a new object to change it.`,
-  };
-}
+/** Fields fixed when the access point is created. */
+export const accessPointCreateOnly = {
+  fileSystemID: 'the file system',
+  fileSystemRef: 'the file system',
+  posixUser: 'the POSIX user',
+  rootDirectory: 'the root directory',
+} as const;
 
 export function mountTargetCrd(): Schema {
   const spec = obj(
     'Desired state of an EFS mount target. Field names follow the ACK EFS controller.',
     {
-      fileSystemID: str('The file system (create-only); or use fileSystemRef.', { maxLength: 128 }),
+      fileSystemID: fileSystemIdSchema,
       fileSystemRef: reference('FileSystem'),
-      subnetID: str('Subnet for the mount target (create-only).', { maxLength: 64 }),
+      subnetID: str('Subnet for the mount target (create-only).', { maxLength: 47, pattern: subnetIdPattern }),
       subnetRef: reference('Subnet (not supported: use subnetID)'),
       securityGroups: {
         type: 'array',
         description: 'Security group ids (updatable).',
-        maxItems: 100,
-        items: { type: 'string', maxLength: 64 },
+        maxItems: maxSecurityGroups,
+        items: { type: 'string', maxLength: 43, pattern: securityGroupIdPattern },
+        'x-kubernetes-validations': [
+          {
+            rule: 'self.all(g, self.filter(h, h == g).size() == 1)',
+            message: 'each security group may appear once',
+          },
+        ],
       },
       securityGroupRefs: {
         type: 'array',
         description: 'Not supported: use securityGroups.',
+        maxItems: maxSecurityGroups,
         items: reference('SecurityGroup'),
       },
-      ipAddress: str('IPv4 address in the subnet (create-only).', { maxLength: 15 }),
+      ipAddress: str('IPv4 address in the subnet (create-only).', { maxLength: 15, pattern: ipv4Pattern }),
     },
     {
-      'x-kubernetes-validations': [
-        immutable('fileSystemID', 'the file system'),
-        immutableObject('fileSystemRef', 'the file system'),
-        immutable('subnetID', 'the subnet'),
-        immutable('ipAddress', 'the IP address'),
-      ],
+      required: ['subnetID'],
+      'x-kubernetes-validations': [oneFileSystem],
     },
   );
   const status = obj('Observed state of the mount target, written by the orchestrator only.', {
     ...statusCommon,
-    mountTargetID: str('The mount target id (fsmt-...).'),
+    mountTargetID: str('The mount target id (fsmt-...).', { maxLength: 128 }),
     fileSystemID: str('The file system it belongs to.'),
     lifeCycleState: str('creating, available, deleting, deleted or error.'),
     networkInterfaceID: str('Its network interface.'),
@@ -253,73 +440,93 @@ export function mountTargetCrd(): Schema {
     ipAddress: str('Its IP address.'),
     ownerID: str('AWS account that owns it.'),
   });
-  return definition(mountTargetNames, spec, status, [
-    { name: 'ID', type: 'string', jsonPath: '.status.mountTargetID' },
-    { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
-    { name: 'SUBNETID', type: 'string', jsonPath: '.spec.subnetID' },
-    { name: 'IPADDRESS', type: 'string', jsonPath: '.status.ipAddress' },
-    { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
-    { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
-    { name: 'VPCID', type: 'string', jsonPath: '.status.vpcID', priority: 1 },
-    { name: 'AZ', type: 'string', jsonPath: '.status.availabilityZoneName', priority: 1 },
-    { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-  ]);
+  return definition(
+    mountTargetNames,
+    spec,
+    status,
+    [
+      { name: 'ID', type: 'string', jsonPath: '.status.mountTargetID' },
+      { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
+      { name: 'SUBNETID', type: 'string', jsonPath: '.spec.subnetID' },
+      { name: 'IPADDRESS', type: 'string', jsonPath: '.status.ipAddress' },
+      { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
+      { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+      { name: 'VPCID', type: 'string', jsonPath: '.status.vpcID', priority: 1 },
+      { name: 'AZ', type: 'string', jsonPath: '.status.availabilityZoneName', priority: 1 },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    Object.entries(mountTargetCreateOnly).map(([field, what]) =>
+      createOnly(field, 'mountTargetID', what, 'mount target'),
+    ),
+  );
 }
 
 export function accessPointCrd(): Schema {
   const spec = obj(
     'Desired state of an EFS access point. Field names follow the ACK EFS controller.',
     {
-      fileSystemID: str('The file system (create-only); or use fileSystemRef.', { maxLength: 128 }),
+      fileSystemID: fileSystemIdSchema,
       fileSystemRef: reference('FileSystem'),
-      posixUser: obj('The POSIX identity for every request through the access point (create-only).', {
-        uid: int('User id.'),
-        gid: int('Group id.'),
-        secondaryGIDs: {
-          type: 'array',
-          description: 'Secondary group ids.',
-          maxItems: 16,
-          items: { type: 'integer', format: 'int64' },
+      posixUser: obj(
+        'The POSIX identity for every request through the access point (create-only).',
+        {
+          uid: posixId('User id.'),
+          gid: posixId('Group id.'),
+          secondaryGIDs: {
+            type: 'array',
+            description: 'Secondary group ids.',
+            maxItems: maxSecondaryGids,
+            items: { type: 'integer', format: 'int64', minimum: posixIdRange.min, maximum: posixIdRange.max },
+          },
         },
-      }),
+        { required: ['uid', 'gid'] },
+      ),
       rootDirectory: obj('The directory exposed as the root (create-only).', {
-        path: str('Absolute path.', { maxLength: 100 }),
-        creationInfo: obj('Owner and permissions if the directory must be created.', {
-          ownerUID: int('Owner user id.'),
-          ownerGID: int('Owner group id.'),
-          permissions: str('Octal permissions, e.g. "755".', { maxLength: 4 }),
+        path: str('Absolute path, up to four levels, no part starting with ".".', {
+          maxLength: maxRootDirectoryPathLength,
+          pattern: rootDirectoryPathPattern,
         }),
+        creationInfo: obj(
+          'Owner and permissions if the directory must be created.',
+          {
+            ownerUID: posixId('Owner user id.'),
+            ownerGID: posixId('Owner group id.'),
+            permissions: str('Octal permissions, e.g. "755".', { maxLength: 4, pattern: permissionsPattern }),
+          },
+          { required: ['ownerUID', 'ownerGID', 'permissions'] },
+        ),
       }),
       tags: tagsSchema,
     },
-    {
-      'x-kubernetes-validations': [
-        immutable('fileSystemID', 'the file system'),
-        immutableObject('fileSystemRef', 'the file system'),
-        immutableObject('posixUser', 'the POSIX user'),
-        immutableObject('rootDirectory', 'the root directory'),
-      ],
-    },
+    { 'x-kubernetes-validations': [oneFileSystem] },
   );
   const status = obj('Observed state of the access point, written by the orchestrator only.', {
     ...statusCommon,
-    accessPointID: str('The access point id (fsap-...).'),
+    accessPointID: str('The access point id (fsap-...).', { maxLength: 128 }),
     accessPointARN: str('Its ARN.'),
     fileSystemID: str('The file system it belongs to.'),
     lifeCycleState: str('creating, available, deleting, deleted or error.'),
     name: str('The Name tag.'),
     ownerID: str('AWS account that owns it.'),
   });
-  return definition(accessPointNames, spec, status, [
-    { name: 'ID', type: 'string', jsonPath: '.status.accessPointID' },
-    { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
-    { name: 'ROOTDIRECTORY', type: 'string', jsonPath: '.spec.rootDirectory.path' },
-    { name: 'POSIXUSERUID', type: 'integer', jsonPath: '.spec.posixUser.uid', priority: 1 },
-    { name: 'POSIXUSERGID', type: 'integer', jsonPath: '.spec.posixUser.gid', priority: 1 },
-    { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
-    { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
-    { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-  ]);
+  return definition(
+    accessPointNames,
+    spec,
+    status,
+    [
+      { name: 'ID', type: 'string', jsonPath: '.status.accessPointID' },
+      { name: 'FILESYSTEMID', type: 'string', jsonPath: '.status.fileSystemID' },
+      { name: 'ROOTDIRECTORY', type: 'string', jsonPath: '.spec.rootDirectory.path' },
+      { name: 'POSIXUSERUID', type: 'integer', jsonPath: '.spec.posixUser.uid', priority: 1 },
+      { name: 'POSIXUSERGID', type: 'integer', jsonPath: '.spec.posixUser.gid', priority: 1 },
+      { name: 'STATE', type: 'string', jsonPath: '.status.lifeCycleState' },
+      { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    Object.entries(accessPointCreateOnly).map(([field, what]) =>
+      createOnly(field, 'accessPointID', what, 'access point'),
+    ),
+  );
 }
 
 /** Every CRD this project ships, keyed by the file name under config/crd. */

@@ -2,34 +2,12 @@ import type { AccessPointDescription, CreateAccessPointCommandInput } from '@aws
 import { type AccessPointSpec, type AccessPointStatus } from '../api/accesspoint';
 import { creationTokenFor, ownTags, ownTagPrefix } from './filesystem';
 import { fileSystemTarget, isFieldError } from './references';
-import { validateTags, type FieldError } from './validate';
+import { validateAccessPointFields, type FieldError } from './validate';
 
 /** Pure rules and translations for AccessPoint objects. */
 export function validateAccessPointSpec(spec: AccessPointSpec | undefined, namespace: string): FieldError[] {
-  const s = spec ?? {};
-  const errors: FieldError[] = [];
-  const target = fileSystemTarget(s, namespace);
-  if (isFieldError(target)) errors.push(target);
-  const user = s.posixUser;
-  if (user && (user.uid === undefined || user.gid === undefined)) {
-    errors.push({ field: 'spec.posixUser', message: 'needs both uid and gid' });
-  }
-  const root = s.rootDirectory;
-  if (root?.path !== undefined && (!root.path.startsWith('/') || root.path.length > 100)) {
-    errors.push({ field: 'spec.rootDirectory.path', message: 'must be an absolute path of at most 100 characters' });
-  }
-  const info = root?.creationInfo;
-  if (
-    info &&
-    (info.ownerUID === undefined || info.ownerGID === undefined || !/^[0-7]{3,4}$/.test(info.permissions ?? ''))
-  ) {
-    errors.push({
-      field: 'spec.rootDirectory.creationInfo',
-      message: 'needs ownerUID, ownerGID and octal permissions such as "755"',
-    });
-  }
-  errors.push(...validateTags(s.tags ?? []));
-  return errors;
+  const target = fileSystemTarget(spec ?? {}, namespace);
+  return [...(isFieldError(target) ? [target] : []), ...validateAccessPointFields(spec)];
 }
 
 export function createAccessPointInput(

@@ -84,6 +84,13 @@ describe('access points', () => {
   it.each<[string, Partial<CreateAccessPointCommandInput>, RegExp]>([
     ['a relative root path', { RootDirectory: { Path: 'data' } }, /Path 'data' does not match an absolute path/],
     [
+      'a root path of five levels',
+      { RootDirectory: { Path: '/a/b/c/d/e' } },
+      /does not match an absolute path of at most 4 levels/,
+    ],
+    ['a hidden root directory', { RootDirectory: { Path: '/data/.git' } }, /Path '\/data\/.git' does not match/],
+    ['a shell character in the root path', { RootDirectory: { Path: '/data;rm' } }, /Path '\/data;rm' does not match/],
+    [
       'a 101-character root path',
       { RootDirectory: { Path: '/' + 'p'.repeat(100) } },
       /Path must be 1-100 characters long/,

@@ -28,6 +28,7 @@ import {
   FileSystemAlreadyExists,
   FileSystemInUse,
   FileSystemNotFound,
+  InvalidPolicyException,
   ListTagsForResourceCommand,
   ModifyMountTargetSecurityGroupsCommand,
   MountTargetConflict,
@@ -71,6 +72,10 @@ const expected: Record<
     subnetNotFoundStatus: number;
     /** AWS answers DeleteAccessPoint of an unknown id with AccessPointNotFound; moto succeeds. */
     deleteUnknownAccessPointFails: boolean;
+    /** AWS checks a file system policy against the IAM grammar (InvalidPolicyException); moto stores any JSON. */
+    refusesMalformedPolicy: boolean;
+    /** AWS refuses a lifecycle configuration that sets one transition twice (BadRequest); moto stores it. */
+    refusesRepeatedTransition: boolean;
   }
 > = {
   emulator: {
@@ -80,6 +85,8 @@ const expected: Record<
     rejectsLongToken: true,
     subnetNotFoundStatus: 400,
     deleteUnknownAccessPointFails: true,
+    refusesMalformedPolicy: true,
+    refusesRepeatedTransition: true,
   },
   moto: {
     stateAfterCreate: 'available',
@@ -88,6 +95,8 @@ const expected: Record<
     rejectsLongToken: false,
     subnetNotFoundStatus: 404,
     deleteUnknownAccessPointFails: false,
+    refusesMalformedPolicy: false,
+    refusesRepeatedTransition: false,
   },
 };
 
@@ -462,6 +471,25 @@ describe.each(targets)('EFS conformance: $name', (target) => {
         FileSystemId: id,
         Policy: policy,
       });
+    });
+
+    it(`a policy statement with Effect "Maybe": ${expect_.refusesMalformedPolicy ? 'InvalidPolicyException' : 'stored'}`, async () => {
+      const id = await createAvailable('conf-policy-maybe');
+      const policy = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Maybe', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount' }],
+      });
+      const put = client.send(new PutFileSystemPolicyCommand({ FileSystemId: id, Policy: policy }));
+      if (expect_.refusesMalformedPolicy) expect(await rejectionOf(put)).toBeInstanceOf(InvalidPolicyException);
+      else expect((await put).Policy).toBe(policy);
+    });
+
+    it(`TransitionToIA set twice: ${expect_.refusesRepeatedTransition ? 'BadRequest' : 'stored'}`, async () => {
+      const id = await createAvailable('conf-lifecycle-twice');
+      const policies = [{ TransitionToIA: 'AFTER_30_DAYS' as const }, { TransitionToIA: 'AFTER_60_DAYS' as const }];
+      const put = client.send(new PutLifecycleConfigurationCommand({ FileSystemId: id, LifecyclePolicies: policies }));
+      if (expect_.refusesRepeatedTransition) expect(await rejectionOf(put)).toBeInstanceOf(BadRequest);
+      else expect((await put).LifecyclePolicies).toEqual(policies);
     });
 
     it('backup policy: ENABLED when created with Backup, PolicyNotFound without', async () => {

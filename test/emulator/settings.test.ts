@@ -48,6 +48,7 @@ async function creatingFileSystem(token: string): Promise<string> {
   return (await t.client().send(new CreateFileSystemCommand({ CreationToken: token }))).FileSystemId as string;
 }
 
+const statement = { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount' };
 const policyDocument = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'elasticfilesystem:ClientMount', Resource: '*' }],
@@ -198,10 +199,52 @@ describe('file system policy', () => {
     ['not JSON', '{"Statement": ', /Policy is not valid JSON/],
     ['a JSON list', '[]', /Policy must be a JSON object/],
     ['without a Statement', '{"Version":"2012-10-17"}', /Policy has no Statement/],
+    ['longer than 20000 characters', JSON.stringify({ Statement: [], Id: 'x'.repeat(20_000) }), /the limit is 20000/],
+    ...(
+      [
+        ['with Effect "Maybe"', { Effect: 'Maybe' }, /Statement 1\.Effect must be 'Allow' or 'Deny'; got "Maybe"/],
+        ['without Effect', { Effect: undefined }, /Statement 1\.Effect must be 'Allow' or 'Deny'; got null/],
+        ['without Action', { Action: undefined }, /Statement 1 needs an Action or NotAction/],
+        ['with both Action and NotAction', { NotAction: '*' }, /may not have both Action and NotAction/],
+        ['with an empty Action list', { Action: [] }, /Statement 1\.Action must not be an empty list/],
+        ['with an Action that is not service:action', { Action: 'mount' }, /"mount", which is not service:action/],
+        ['with a Resource that is not an ARN', { Resource: 'fs-1' }, /"fs-1", which is not an ARN/],
+        ['with both Principal and NotPrincipal', { NotPrincipal: '*' }, /may not have both Principal and NotPrincipal/],
+        ['with a bare account as Principal', { Principal: '123456789012' }, /Principal must be "\*" or a map/],
+        ['with an unknown principal type', { Principal: { Role: 'x' } }, /unsupported principal type 'Role'/],
+        [
+          'with an unknown condition operator',
+          { Condition: { StringMatches: { k: 'v' } } },
+          /invalid condition operator 'StringMatches'/,
+        ],
+        [
+          'with a condition value that is an object',
+          { Condition: { Bool: { k: { v: 1 } } } },
+          /Condition\.Bool\.k must be a value/,
+        ],
+        ['with an unknown statement element', { Effects: 'Allow' }, /unsupported element 'Effects'/],
+        ['with a numeric Sid', { Sid: 7 }, /Sid must be a string/],
+      ] as [string, Record<string, unknown>, RegExp][]
+    ).map(([what, change, message]): [string, string, RegExp] => [
+      what,
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ ...statement, ...change }] }),
+      message,
+    ]),
     [
-      'longer than 20000 characters',
-      JSON.stringify({ Statement: [], Padding: 'x'.repeat(20_000) }),
-      /the limit is 20000/,
+      'with an unknown Version',
+      JSON.stringify({ Version: '2024-01-01', Statement: [statement] }),
+      /Version must be 2008-10-17 or 2012-10-17/,
+    ],
+    ['with an unknown top-level element', JSON.stringify({ foo: 'bar' }), /unsupported element 'foo'/],
+    [
+      'with a repeated Sid',
+      JSON.stringify({
+        Statement: [
+          { ...statement, Sid: 'a' },
+          { ...statement, Sid: 'a' },
+        ],
+      }),
+      /'a' appears more than once/,
     ],
   ])('a policy %s is InvalidPolicyException', async (_what, policy, message) => {
     const id = await availableFileSystem({ CreationToken: 'policy-bad' });
@@ -210,6 +253,32 @@ describe('file system policy', () => {
     );
     expect(err).toBeInstanceOf(InvalidPolicyException);
     expect(err.message).toMatch(message);
+  });
+
+  it('accepts every element of the policy grammar', async () => {
+    const id = await availableFileSystem({ CreationToken: 'policy-grammar' });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Id: 'efs-policy-wizard',
+      Statement: [
+        {
+          Sid: 'efs-statement-1',
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::123456789012:role/app'], Service: 'backup.amazonaws.com' },
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:Client*'],
+          Resource: 'arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/*',
+          Condition: {
+            Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true', 'aws:SecureTransport': true },
+            'ForAnyValue:StringLikeIfExists': { 'aws:PrincipalTag/team': ['a*', 'b*'] },
+            NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 },
+            Null: { 'aws:TokenIssueTime': 'false' },
+          },
+        },
+        { Effect: 'Deny', NotPrincipal: '*', NotAction: '*', NotResource: ['*'] },
+      ],
+    });
+    await t.client().send(new PutFileSystemPolicyCommand({ FileSystemId: id, Policy: policy }));
+    expect((await t.client().send(new DescribeFileSystemPolicyCommand({ FileSystemId: id }))).Policy).toBe(policy);
   });
 
   it('needs the file system available to put or delete it', async () => {

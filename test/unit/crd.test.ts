@@ -16,7 +16,7 @@ type Schema = {
   maxItems?: number;
   nullable?: boolean;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-validations'?: { rule: string; message?: string; reason?: string }[];
+  'x-kubernetes-validations'?: { rule: string; message?: string; reason?: string; fieldPath?: string }[];
 };
 
 interface PrinterColumn {
@@ -253,24 +253,41 @@ describe('the FileSystem CRD', () => {
     expect(problems).toEqual([]);
   });
 
-  it('makes the four create-only fields immutable with CEL transition rules (adding or removing one included)', () => {
-    const rules = spec['x-kubernetes-validations'] ?? [];
+  it('makes the four create-only fields immutable once status.fileSystemID is set, with root-level CEL transition rules', () => {
+    const rules = root['x-kubernetes-validations'] ?? [];
     for (const field of createOnlyFields) {
-      const rule = rules.find((r) => r.rule.includes(`self.${field} `) || r.rule.includes(`self.${field})`));
+      const rule = rules.find((r) => r.fieldPath === `.spec.${field}`);
       expect(rule).toBeDefined();
-      expect(rule?.rule).toContain(`has(self.${field}) == has(oldSelf.${field})`);
-      expect(rule?.rule).toContain(`self.${field} == oldSelf.${field}`);
-      expect(rule?.message).toContain(`spec.${field} is immutable`);
+      // Open while no file system exists (a create that failed can be fixed) ...
+      expect(rule?.rule).toMatch(/^!has\(oldSelf\.status\) \|\| !has\(oldSelf\.status\.fileSystemID\) \|\| /);
+      // ... then neither added, removed nor changed.
+      expect(rule?.rule).toContain(
+        `(has(self.spec) && has(self.spec.${field})) == (has(oldSelf.spec) && has(oldSelf.spec.${field}))`,
+      );
+      expect(rule?.rule).toContain(`self.spec.${field} == oldSelf.spec.${field}`);
+      expect(rule?.message).toContain(`spec.${field} is immutable once the file system exists`);
       expect(rule?.reason).toBe('FieldValueForbidden');
     }
     expect(rules).toHaveLength(createOnlyFields.length);
   });
 
   it('leaves the updatable fields free of immutability rules', () => {
-    const ruleText = (spec['x-kubernetes-validations'] ?? []).map((r) => r.rule).join('\n');
+    const ruleText = (root['x-kubernetes-validations'] ?? []).map((r) => r.rule).join('\n');
     for (const field of ackSpecFields.filter((f) => !createOnlyFields.includes(f))) {
-      expect(ruleText).not.toMatch(new RegExp(`self\\.${field}\\b`));
+      expect(ruleText).not.toMatch(new RegExp(`self\\.spec\\.${field}\\b`));
     }
+    const specRules = (spec['x-kubernetes-validations'] ?? []).map((r) => r.rule).join('\n');
+    expect(specRules).not.toContain('oldSelf');
+  });
+
+  it("bounds every string and list a CEL rule reads, so the API server can estimate the rules' cost", () => {
+    const unbounded: string[] = [];
+    for (const [at, node] of schemaNodes(root, '')) {
+      if (!at.startsWith('.spec') || at.includes('replicationConfiguration')) continue;
+      if (node.type === 'string' && node.maxLength === undefined && node.enum === undefined) unbounded.push(at);
+      if (node.type === 'array' && node.maxItems === undefined) unbounded.push(at);
+    }
+    expect(unbounded).toEqual([]);
   });
 });
 

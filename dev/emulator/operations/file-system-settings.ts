@@ -1,11 +1,97 @@
 /** Per-file-system settings: lifecycle configuration, backup policy, file system policy, replication. */
 import { EfsError, badRequest } from '../errors';
-import * as validate from '../validation';
+import { type LifecyclePolicy } from '../model';
+import {
+  type JsonObject,
+  asObject,
+  charLength,
+  fileSystemId,
+  pageMarker,
+  maxItems,
+  optionalBoolean,
+  optionalArray,
+  optionalEnum,
+} from '../validation';
+import { policyDocumentProblem } from './policy-document';
 import { type OperationHandler, queryValue, requireAvailable } from './common';
 
+// Request rules
+
+const transitionPeriods = [
+  'AFTER_1_DAY',
+  'AFTER_7_DAYS',
+  'AFTER_14_DAYS',
+  'AFTER_30_DAYS',
+  'AFTER_60_DAYS',
+  'AFTER_90_DAYS',
+  'AFTER_180_DAYS',
+  'AFTER_270_DAYS',
+  'AFTER_365_DAYS',
+] as const;
+const lifecycleTransitions: Record<keyof LifecyclePolicy, readonly string[]> = {
+  TransitionToIA: transitionPeriods,
+  TransitionToArchive: transitionPeriods,
+  TransitionToPrimaryStorageClass: ['AFTER_1_ACCESS'],
+};
+
+export function lifecyclePolicies(body: JsonObject): LifecyclePolicy[] {
+  const raw = optionalArray(body, 'LifecyclePolicies');
+  if (raw === undefined) throw badRequest('LifecyclePolicies is required (an empty list removes the configuration)');
+  const seen = new Set<string>();
+  return raw.map((item) => {
+    const policy = asObject(item, 'Each lifecycle policy');
+    const set = Object.keys(policy).filter((k) => policy[k] !== undefined && policy[k] !== null);
+    if (set.length !== 1)
+      throw badRequest(
+        'Each lifecycle policy must set exactly one of TransitionToIA, TransitionToArchive, TransitionToPrimaryStorageClass',
+      );
+    const key = set[0] as string;
+    const allowed = lifecycleTransitions[key as keyof LifecyclePolicy];
+    if (!allowed) throw badRequest(`Unknown lifecycle policy member '${key}'`);
+    const value = optionalEnum(policy, key, allowed);
+    if (seen.has(key)) throw badRequest(`LifecyclePolicies sets ${key} more than once`);
+    seen.add(key);
+    return { [key]: value } as LifecyclePolicy;
+  });
+}
+
+export function backupStatus(body: JsonObject): 'ENABLED' | 'DISABLED' {
+  if (body.BackupPolicy === undefined || body.BackupPolicy === null) throw badRequest('BackupPolicy is required');
+  const policy = asObject(body.BackupPolicy, 'BackupPolicy');
+  const status = optionalEnum(policy, 'Status', ['ENABLED', 'DISABLED'] as const);
+  if (status === undefined) throw badRequest('BackupPolicy.Status is required (ENABLED or DISABLED)');
+  return status;
+}
+
+export const maxPolicyLength = 20_000;
+
+export function fileSystemPolicy(body: JsonObject): string {
+  const policy = body.Policy;
+  if (typeof policy !== 'string' || policy.length === 0)
+    throw new EfsError('InvalidPolicyException', 'Policy is required and must be a JSON string');
+  if (charLength(policy) > maxPolicyLength) {
+    throw new EfsError(
+      'InvalidPolicyException',
+      `Policy is ${charLength(policy)} characters long; the limit is ${maxPolicyLength}`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch (err) {
+    throw new EfsError('InvalidPolicyException', `Policy is not valid JSON: ${(err as Error).message}`);
+  }
+  const problem = policyDocumentProblem(parsed);
+  if (problem) throw new EfsError('InvalidPolicyException', problem);
+  optionalBoolean(body, 'BypassPolicyLockoutSafetyCheck');
+  return policy;
+}
+
+// Operations
+
 export const putLifecycleConfiguration: OperationHandler = ({ store, scope }, { params, body }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
-  const policies = validate.lifecyclePolicies(body);
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  const policies = lifecyclePolicies(body);
   requireAvailable(fs);
   if (
     policies.some((p) => p.TransitionToArchive !== undefined) &&
@@ -20,13 +106,13 @@ export const putLifecycleConfiguration: OperationHandler = ({ store, scope }, { 
 };
 
 export const describeLifecycleConfiguration: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   return { LifecyclePolicies: fs.lifecyclePolicies };
 };
 
 export const putBackupPolicy: OperationHandler = ({ store, scope }, { params, body }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
-  const status = validate.backupStatus(body);
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  const status = backupStatus(body);
   requireAvailable(fs);
   fs.backupStatus = status;
   return { BackupPolicy: { Status: status } };
@@ -34,29 +120,29 @@ export const putBackupPolicy: OperationHandler = ({ store, scope }, { params, bo
 
 /** PolicyNotFound until a backup policy exists (Backup on create, or PutBackupPolicy). */
 export const describeBackupPolicy: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   if (fs.backupStatus === undefined)
     throw new EfsError('PolicyNotFound', `File system '${fs.id}' has no backup policy.`);
   return { BackupPolicy: { Status: fs.backupStatus } };
 };
 
 export const putFileSystemPolicy: OperationHandler = ({ store, scope }, { params, body }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
-  const policy = validate.fileSystemPolicy(body);
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  const policy = fileSystemPolicy(body);
   requireAvailable(fs);
   fs.policy = policy;
   return { FileSystemId: fs.id, Policy: policy };
 };
 
 export const describeFileSystemPolicy: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   if (fs.policy === undefined)
     throw new EfsError('PolicyNotFound', `File system '${fs.id}' has no file system policy.`);
   return { FileSystemId: fs.id, Policy: fs.policy };
 };
 
 export const deleteFileSystemPolicy: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   requireAvailable(fs);
   delete fs.policy;
   return undefined;
@@ -65,11 +151,11 @@ export const deleteFileSystemPolicy: OperationHandler = ({ store, scope }, { par
 // Replication is not emulated: no file system ever has a replication configuration.
 
 export const describeReplicationConfigurations: OperationHandler = ({ store, scope }, { query }) => {
-  validate.maxItems(queryValue(query, 'MaxResults'), 'MaxResults', 100);
-  validate.marker(queryValue(query, 'NextToken'), 'NextToken');
+  maxItems(queryValue(query, 'MaxResults'), 'MaxResults', 100);
+  pageMarker(queryValue(query, 'NextToken'), 'NextToken');
   const rawId = queryValue(query, 'FileSystemId');
   if (rawId === undefined) return { Replications: [] };
-  const fs = store.fileSystem(scope, validate.fileSystemId(rawId));
+  const fs = store.fileSystem(scope, fileSystemId(rawId));
   throw new EfsError('ReplicationNotFound', `File system '${fs.id}' has no replication configuration.`);
 };
 
@@ -78,7 +164,7 @@ export const createReplicationConfiguration: OperationHandler = () => {
 };
 
 export const deleteReplicationConfiguration: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.SourceFileSystemId, 'SourceFileSystemId'));
+  const fs = store.fileSystem(scope, fileSystemId(params.SourceFileSystemId, 'SourceFileSystemId'));
   throw new EfsError('ReplicationNotFound', `File system '${fs.id}' has no replication configuration.`);
 };
 
@@ -91,7 +177,7 @@ export const describeAccountPreferences: OperationHandler = ({ store }) => ({
 });
 
 export const putAccountPreferences: OperationHandler = ({ store }, { body }) => {
-  const type = validate.optionalEnum(body, 'ResourceIdType', ['LONG_ID', 'SHORT_ID'] as const);
+  const type = optionalEnum(body, 'ResourceIdType', ['LONG_ID', 'SHORT_ID'] as const);
   if (type === undefined) throw badRequest('ResourceIdType is required (LONG_ID or SHORT_ID)');
   store.idLength = type;
   return { ResourceIdPreference: { ResourceIdType: type, Resources: idResources } };

@@ -1,6 +1,10 @@
 import { EfsError, badRequest } from '../errors';
 import {
   type FileSystemRecord,
+  type PerformanceMode,
+  type Tag,
+  type ThroughputMode,
+  provisionedThroughputRange,
   type Scope,
   fileSystemDescription,
   throughputChangeCooldownMs,
@@ -9,15 +13,130 @@ import {
 import { availabilityZoneId, checkAvailabilityZone } from '../network';
 import { paginate } from '../pagination';
 import { type OperationContext } from '../store';
-import * as validate from '../validation';
+import {
+  type JsonObject,
+  checkString,
+  fileSystemId,
+  pageMarker,
+  maxItems,
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+  optionalString,
+  requiredString,
+} from '../validation';
+import { tags } from './tags';
 import { type OperationHandler, queryValue, requireAvailable } from './common';
+
+// Request rules
+
+export const performanceModes: readonly PerformanceMode[] = ['generalPurpose', 'maxIO'];
+export const throughputModes: readonly ThroughputMode[] = ['bursting', 'provisioned', 'elastic'];
+const kmsKeyIdPattern =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\d{12}:((key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key\/mrk-[0-9a-f]{32})|(alias\/[a-zA-Z0-9/_-]+))))$/;
+
+export interface CreateFileSystemInput {
+  creationToken: string;
+  performanceMode: PerformanceMode;
+  throughputMode: ThroughputMode;
+  provisionedThroughputInMibps?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  availabilityZoneName?: string;
+  backup: boolean;
+  tags: Tag[];
+}
+
+export function createFileSystemInput(body: JsonObject): CreateFileSystemInput {
+  const creationToken = requiredString(body, 'CreationToken', { min: 1, max: 64 });
+  const performanceMode = optionalEnum(body, 'PerformanceMode', performanceModes) ?? 'generalPurpose';
+  const throughputMode = optionalEnum(body, 'ThroughputMode', throughputModes) ?? 'bursting';
+  const provisioned = optionalNumber(body, 'ProvisionedThroughputInMibps');
+  const encrypted = optionalBoolean(body, 'Encrypted');
+  const kmsKeyId = optionalString(body, 'KmsKeyId', {
+    max: 2048,
+    pattern: kmsKeyIdPattern,
+    patternText: 'a KMS key id, key ARN, alias or alias ARN',
+  });
+  const availabilityZoneName = optionalString(body, 'AvailabilityZoneName', { min: 1, max: 64 });
+  const backup = optionalBoolean(body, 'Backup');
+
+  if (kmsKeyId !== undefined && encrypted !== true) throw badRequest('KmsKeyId requires Encrypted to be true');
+  checkThroughput(throughputMode, provisioned, undefined);
+  if (performanceMode === 'maxIO' && availabilityZoneName !== undefined) {
+    throw badRequest('PerformanceMode maxIO is not available for One Zone file systems (AvailabilityZoneName)');
+  }
+  if (performanceMode === 'maxIO' && throughputMode === 'elastic') {
+    throw badRequest('ThroughputMode elastic requires PerformanceMode generalPurpose');
+  }
+  return {
+    creationToken,
+    performanceMode,
+    throughputMode,
+    provisionedThroughputInMibps: throughputMode === 'provisioned' ? provisioned : undefined,
+    encrypted: encrypted ?? false,
+    kmsKeyId,
+    availabilityZoneName,
+    backup: backup ?? availabilityZoneName !== undefined,
+    tags: tags(body.Tags),
+  };
+}
+
+/**
+ * Provisioned mode needs a value in range; a value needs provisioned mode. `currentValue` is the
+ * value a provisioned file system already has (an update may leave it out).
+ */
+export function checkThroughput(
+  mode: ThroughputMode,
+  value: number | undefined,
+  currentValue: number | undefined,
+): void {
+  if (mode !== 'provisioned') {
+    if (value !== undefined)
+      throw badRequest(`ProvisionedThroughputInMibps can only be set with ThroughputMode provisioned (got ${mode})`);
+    return;
+  }
+  const effective = value ?? currentValue;
+  if (effective === undefined) throw badRequest('ThroughputMode provisioned requires ProvisionedThroughputInMibps');
+  if (effective < provisionedThroughputRange.min) {
+    throw badRequest(
+      `ProvisionedThroughputInMibps must be at least ${provisionedThroughputRange.min}; got ${effective}`,
+    );
+  }
+  if (effective > provisionedThroughputRange.max) {
+    throw new EfsError(
+      'ThroughputLimitExceeded',
+      `ProvisionedThroughputInMibps ${effective} exceeds the limit of ${provisionedThroughputRange.max} MiB/s`,
+    );
+  }
+}
+
+export interface UpdateFileSystemInput {
+  throughputMode?: ThroughputMode;
+  provisionedThroughputInMibps?: number;
+}
+
+export function updateFileSystemInput(body: JsonObject): UpdateFileSystemInput {
+  const throughputMode = optionalEnum(body, 'ThroughputMode', throughputModes);
+  const provisionedThroughputInMibps = optionalNumber(body, 'ProvisionedThroughputInMibps');
+  if (throughputMode === undefined && provisionedThroughputInMibps === undefined) {
+    throw badRequest('UpdateFileSystem needs ThroughputMode or ProvisionedThroughputInMibps');
+  }
+  return { throughputMode, provisionedThroughputInMibps };
+}
+
+export function replicationOverwriteProtection(body: JsonObject): 'ENABLED' | 'DISABLED' | undefined {
+  return optionalEnum(body, 'ReplicationOverwriteProtection', ['ENABLED', 'DISABLED'] as const);
+}
+
+// Operations
 
 export const describe = (context: OperationContext, fs: FileSystemRecord): Record<string, unknown> =>
   fileSystemDescription(fs, context.store.mountTargetsOf(fs.id).length);
 
 export const createFileSystem: OperationHandler = (context, { body }) => {
   const { store, config, scope, now } = context;
-  const input = validate.createFileSystemInput(body);
+  const input = createFileSystemInput(body);
   if (input.availabilityZoneName !== undefined) checkAvailabilityZone(input.availabilityZoneName, scope.region);
 
   const existing = store.fileSystemByToken(scope, input.creationToken);
@@ -74,17 +193,17 @@ function kmsKeyArn(kmsKeyId: string | undefined, { region, accountId }: Scope): 
 
 export const describeFileSystems: OperationHandler = (context, { query }) => {
   const { store, scope, config } = context;
-  const limit = validate.maxItems(queryValue(query, 'MaxItems'), 'MaxItems', 100);
-  const marker = validate.marker(queryValue(query, 'Marker'), 'Marker');
+  const limit = maxItems(queryValue(query, 'MaxItems'), 'MaxItems', 100);
+  const marker = pageMarker(queryValue(query, 'Marker'), 'Marker');
   const creationToken = queryValue(query, 'CreationToken');
   const rawId = queryValue(query, 'FileSystemId');
-  if (creationToken !== undefined) validate.checkString(creationToken, 'CreationToken', { min: 1, max: 64 });
+  if (creationToken !== undefined) checkString(creationToken, 'CreationToken', { min: 1, max: 64 });
   if (creationToken !== undefined && rawId !== undefined) {
     throw badRequest('Request cannot contain both a FileSystemId and a CreationToken');
   }
 
   let corpus: FileSystemRecord[];
-  if (rawId !== undefined) corpus = [store.fileSystem(scope, validate.fileSystemId(rawId))];
+  if (rawId !== undefined) corpus = [store.fileSystem(scope, fileSystemId(rawId))];
   else if (creationToken !== undefined)
     corpus = store.fileSystemsIn(scope).filter((fs) => fs.creationToken === creationToken);
   else corpus = store.fileSystemsIn(scope);
@@ -104,13 +223,13 @@ export const describeFileSystems: OperationHandler = (context, { query }) => {
 
 export const updateFileSystem: OperationHandler = (context, { params, body }) => {
   const { store, scope, now, config } = context;
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
-  const input = validate.updateFileSystemInput(body);
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  const input = updateFileSystemInput(body);
   requireAvailable(fs);
 
   const mode = input.throughputMode ?? fs.throughputMode;
   const currentValue = fs.throughputMode === 'provisioned' ? fs.provisionedThroughputInMibps : undefined;
-  validate.checkThroughput(mode, input.provisionedThroughputInMibps, currentValue);
+  checkThroughput(mode, input.provisionedThroughputInMibps, currentValue);
   if (mode === 'elastic' && fs.performanceMode === 'maxIO') {
     throw badRequest('ThroughputMode elastic requires PerformanceMode generalPurpose');
   }
@@ -144,7 +263,7 @@ function utcSeconds(ms: number): string {
 }
 
 export const deleteFileSystem: OperationHandler = ({ store, scope, now, config }, { params }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   const mountTargets = store.mountTargetsOf(fs.id);
   if (mountTargets.length > 0) {
     throw new EfsError(
@@ -157,8 +276,8 @@ export const deleteFileSystem: OperationHandler = ({ store, scope, now, config }
 };
 
 export const updateFileSystemProtection: OperationHandler = ({ store, scope, now, config }, { params, body }) => {
-  const fs = store.fileSystem(scope, validate.fileSystemId(params.FileSystemId));
-  const protection = validate.replicationOverwriteProtection(body);
+  const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  const protection = replicationOverwriteProtection(body);
   if (protection === undefined) throw badRequest('ReplicationOverwriteProtection is required (ENABLED or DISABLED)');
   requireAvailable(fs);
   fs.replicationOverwriteProtection = protection;

@@ -8,11 +8,58 @@ import {
   findSubnet,
 } from '../network';
 import { paginate } from '../pagination';
-import * as validate from '../validation';
+import {
+  type JsonObject,
+  accessPointId,
+  checkString,
+  fileSystemId,
+  pageMarker,
+  maxItems,
+  mountTargetId,
+  optionalArray,
+  optionalEnum,
+  optionalString,
+  requiredString,
+} from '../validation';
 import { type OperationHandler, queryValue, requireAvailable } from './common';
 
+// Request rules
+
+export interface CreateMountTargetInput {
+  fileSystemId: string;
+  subnetId: string;
+  ipAddress?: string;
+  securityGroups?: string[];
+}
+
+export function securityGroups(body: JsonObject): string[] | undefined {
+  const raw = optionalArray(body, 'SecurityGroups');
+  if (raw === undefined) return undefined;
+  return raw.map((group) => {
+    if (typeof group !== 'string') throw badRequest('SecurityGroups must be a list of strings');
+    // Shorter than AWS's ids on purpose: the emulator's fake networking accepts `sg-web` and the like.
+    checkString(group, 'Security group id', { min: 1, max: 43 });
+    return group;
+  });
+}
+
+export function createMountTargetInput(body: JsonObject): CreateMountTargetInput {
+  const id = fileSystemId(optionalString(body, 'FileSystemId'));
+  // Shorter than AWS's ids on purpose: the emulator's fake subnets are named like `subnet-a` (see network.ts).
+  const subnetId = requiredString(body, 'SubnetId', { min: 1, max: 47 });
+  const ipAddress = optionalString(body, 'IpAddress', { min: 7, max: 15 });
+  const ipv6Address = optionalString(body, 'Ipv6Address', { min: 3, max: 39 });
+  const ipAddressType = optionalEnum(body, 'IpAddressType', ['IPV4_ONLY', 'IPV6_ONLY', 'DUAL_STACK'] as const);
+  if (ipv6Address !== undefined || (ipAddressType !== undefined && ipAddressType !== 'IPV4_ONLY')) {
+    throw badRequest(`Subnet '${subnetId}' has no IPv6 CIDR block (the emulator's subnets are IPv4 only)`);
+  }
+  return { fileSystemId: id, subnetId, ipAddress, securityGroups: securityGroups(body) };
+}
+
+// Operations
+
 export const createMountTarget: OperationHandler = ({ store, scope, now, config }, { body }) => {
-  const input = validate.createMountTargetInput(body);
+  const input = createMountTargetInput(body);
   const fs = store.fileSystem(scope, input.fileSystemId);
   requireAvailable(fs);
   const subnet = findSubnet(input.subnetId, scope.region);
@@ -63,8 +110,8 @@ export const createMountTarget: OperationHandler = ({ store, scope, now, config 
 };
 
 export const describeMountTargets: OperationHandler = ({ store, scope, config }, { query }) => {
-  const limit = validate.maxItems(queryValue(query, 'MaxItems'), 'MaxItems', 10);
-  const marker = validate.marker(queryValue(query, 'Marker'), 'Marker');
+  const limit = maxItems(queryValue(query, 'MaxItems'), 'MaxItems', 10);
+  const marker = pageMarker(queryValue(query, 'Marker'), 'Marker');
   const byFileSystem = queryValue(query, 'FileSystemId');
   const byMountTarget = queryValue(query, 'MountTargetId');
   const byAccessPoint = queryValue(query, 'AccessPointId');
@@ -74,11 +121,11 @@ export const describeMountTargets: OperationHandler = ({ store, scope, config },
 
   let corpus: MountTargetRecord[];
   if (byMountTarget !== undefined) {
-    corpus = [store.mountTarget(scope, validate.mountTargetId(byMountTarget))];
+    corpus = [store.mountTarget(scope, mountTargetId(byMountTarget))];
   } else if (byFileSystem !== undefined) {
-    corpus = store.mountTargetsOf(store.fileSystem(scope, validate.fileSystemId(byFileSystem)).id);
+    corpus = store.mountTargetsOf(store.fileSystem(scope, fileSystemId(byFileSystem)).id);
   } else {
-    corpus = store.mountTargetsOf(store.accessPoint(scope, validate.accessPointId(byAccessPoint)).fileSystemId);
+    corpus = store.mountTargetsOf(store.accessPoint(scope, accessPointId(byAccessPoint)).fileSystemId);
   }
 
   const page = paginate(corpus, (mt) => mt.seq, {
@@ -95,20 +142,20 @@ export const describeMountTargets: OperationHandler = ({ store, scope, config },
 };
 
 export const deleteMountTarget: OperationHandler = ({ store, scope, now, config }, { params }) => {
-  const mt = store.mountTarget(scope, validate.mountTargetId(params.MountTargetId));
+  const mt = store.mountTarget(scope, mountTargetId(params.MountTargetId));
   if (mt.lifecycle.state !== 'deleting')
     mt.lifecycle = transition('deleting', 'gone', now, config.mountTargetDeleteDelayMs);
   return undefined;
 };
 
 export const describeMountTargetSecurityGroups: OperationHandler = ({ store, scope }, { params }) => {
-  const mt = store.mountTarget(scope, validate.mountTargetId(params.MountTargetId));
+  const mt = store.mountTarget(scope, mountTargetId(params.MountTargetId));
   return { SecurityGroups: mt.securityGroups };
 };
 
 export const modifyMountTargetSecurityGroups: OperationHandler = ({ store, scope }, { params, body }) => {
-  const mt = store.mountTarget(scope, validate.mountTargetId(params.MountTargetId));
-  const groups = validate.securityGroups(body);
+  const mt = store.mountTarget(scope, mountTargetId(params.MountTargetId));
+  const groups = securityGroups(body);
   if (groups === undefined || groups.length === 0)
     throw badRequest('SecurityGroups must list at least one security group');
   checkSecurityGroups(groups);

@@ -56,12 +56,19 @@ export const boundaries: Readonly<Record<string, BoundaryRule>> = {
     packages: ['@temporalio/common'],
     why: 'pure functions (spec to EFS input, plans, error classes and classification, conditions): no I/O',
   },
-  'src/workflows': {
+  'src/kinds': {
     mayImport: ['src/api', 'src/domain'],
     packages: deterministicPackages,
     why:
+      'a kind is a descriptor (data the workflow engine reads) and a resource manager whose EFS and Kubernetes ' +
+      'clients are passed in, so the whole folder stays pure and safe in the workflow bundle',
+  },
+  'src/workflows': {
+    mayImport: ['src/api', 'src/domain', 'src/kinds'],
+    packages: deterministicPackages,
+    why:
       'workflow code is replayed deterministically: besides its own deterministic helpers (lifecycle.ts) ' +
-      'it uses only the pure api and domain; activities are imported as types only',
+      'it uses only the pure api, domain and kind descriptors; activities are imported as types only',
   },
   'src/aws': {
     mayImport: ['src/domain', 'src/metrics', 'src/shared'],
@@ -82,7 +89,7 @@ export const boundaries: Readonly<Record<string, BoundaryRule>> = {
       'the watcher and the CLI alike: it must not depend on the CLI',
   },
   'src/activities': {
-    mayImport: ['src/api', 'src/domain', 'src/aws', 'src/kube', 'src/metrics', 'src/shared'],
+    mayImport: ['src/api', 'src/domain', 'src/kinds', 'src/aws', 'src/kube', 'src/metrics', 'src/shared'],
     why: 'activities do the I/O of a workflow step through the EFS and Kubernetes clients; they never start or signal workflows',
   },
   'src/watcher': {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { testRunLabel } from '../../dev/stack/orchestrator';
-import { installCrds } from '../../dev/stack/kube';
+import { installCrds } from '../../dev/stack/kube/crds';
 import { crdDir } from '../../src/api/generate-crds';
 import { apiVersion, group, version } from '../../src/api/filesystem';
 import { kindInfo, type KindName } from '../../src/api/kinds';

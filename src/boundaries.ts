@@ -13,7 +13,7 @@
  * takes the rule of its longest matching key; a folder of src/ without a rule fails the test.
  *
  * To see the test fail, plant a forbidden import by hand, e.g. add
- *     import { KindClient } from '../kube/client';
+ *     import { KindClient } from "../kube/client";
  * to src/domain/plan.ts and run `npx jest test/unit/boundaries.test.ts`: it reports
  * "src/domain/plan.ts:N imports '../kube/client' (src/kube/client), but src/domain may import
  * only ...". The test also plants such files in a temporary tree on every run.

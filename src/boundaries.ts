@@ -8,7 +8,7 @@
  *
  * A rule is keyed by a folder (or a single file, which then has its own rule) and says what files
  * there may import besides their own folder: folders or single modules, as paths from the
- * repository root (`src/*` is every folder of src/), and, where `packages` is given, the only
+ * repository root (a `*` segment stands for any one: `src/*` is every folder of src/), and, where `packages` is given, the only
  * packages allowed (`node:*` is every Node built-in, `@scope/*` every package of a scope). A file
  * takes the rule of its longest matching key; a folder of src/ without a rule fails the test.
  *

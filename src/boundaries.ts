@@ -8,12 +8,13 @@
  *
  * A rule is keyed by a folder (or a single file, which then has its own rule) and says what files
  * there may import besides their own folder: folders or single modules, as paths from the
- * repository root (`src/*` is every folder of src/), and, where `packages` is given, the only
+ * repository root (a `*` segment stands for any one: `src/*` is every folder of src/), and, where `packages` is given, the only
  * packages allowed (`node:*` is every Node built-in, `@scope/*` every package of a scope). A file
  * takes the rule of its longest matching key; a folder of src/ without a rule fails the test.
  *
  * To see the test fail, plant a forbidden import by hand, e.g. add a run-time import of
- * `KindClient` from `../kube/client` to src/domain/plan.ts and run `npx jest test/unit/boundaries.test.ts`: it reports
+ * `KindClient` from `../kube/client` to src/domain/plan.ts and run
+ * `npx jest test/unit/boundaries.test.ts`: it reports
  * "src/domain/plan.ts:N imports '../kube/client' (src/kube/client), but src/domain may import
  * only ...". The test also plants such files in a temporary tree on every run.
  */
@@ -64,11 +65,12 @@ export const boundaries: Readonly<Record<string, BoundaryRule>> = {
       'clients are passed in, so the whole folder stays pure and safe in the workflow bundle',
   },
   'src/workflows': {
-    mayImport: ['src/api', 'src/domain', 'src/kinds'],
+    mayImport: ['src/api', 'src/domain', 'src/kinds/kind', 'src/kinds/descriptors', 'src/kinds/*/descriptor'],
     packages: deterministicPackages,
     why:
       'workflow code is replayed deterministically: besides its own deterministic helpers (lifecycle.ts) ' +
-      'it uses only the pure api, domain and kind descriptors; activities are imported as types only',
+      "it uses only the pure api, domain and the kinds' descriptors (managers run in activities); " +
+      'activities are imported as types only',
   },
   'src/aws': {
     mayImport: ['src/domain', 'src/metrics', 'src/shared'],

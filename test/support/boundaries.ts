@@ -113,13 +113,17 @@ function folderOf(file: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join('/') : file;
 }
 
-const within = (target: string, entry: string): boolean => target === entry || target.startsWith(`${entry}/`);
+/** Whether `target` is `entry` or lies under it; a `*` segment of the entry stands for any one segment. */
+function within(target: string, entry: string): boolean {
+  const targetParts = target.split('/');
+  const entryParts = entry.split('/');
+  return (
+    targetParts.length >= entryParts.length && entryParts.every((part, i) => part === '*' || part === targetParts[i])
+  );
+}
 
 function pathAllowed(target: string, ownFolder: string, rule: BoundaryRule): boolean {
-  if (within(target, ownFolder)) return true;
-  return rule.mayImport.some((entry) =>
-    entry === 'src/*' ? target.startsWith('src/') && target.split('/').length > 2 : within(target, entry),
-  );
+  return within(target, ownFolder) || rule.mayImport.some((entry) => within(target, entry));
 }
 
 function packageAllowed(name: string, rule: BoundaryRule): boolean {
@@ -201,8 +205,11 @@ export function checkBoundaries(root: string, rules: Readonly<Record<string, Bou
 
 /** Rule keys and allowed paths that name nothing in the tree: a stale rule would hide a missing folder. */
 export function staleRuleEntries(root: string, rules: Readonly<Record<string, BoundaryRule>>): string[] {
-  const exists = (p: string): boolean =>
-    p === 'src/*' || fs.existsSync(path.join(root, p)) || fs.existsSync(path.join(root, `${p}.ts`));
+  // A pattern exists when the part before its first `*` does.
+  const exists = (entry: string): boolean => {
+    const p = entry.split('/*')[0] as string;
+    return fs.existsSync(path.join(root, p)) || fs.existsSync(path.join(root, `${p}.ts`));
+  };
   const stale: string[] = [];
   for (const [key, rule] of Object.entries(rules)) {
     if (!exists(key)) stale.push(`rule ${key}`);

@@ -120,6 +120,28 @@ describe('a planted forbidden import', () => {
     ]);
   });
 
+  it('reads a * in a rule as any one path segment', () => {
+    const rules = {
+      'src/workflows': { mayImport: ['src/kinds/*/descriptor'], why: 'descriptors are data' },
+      'src/kinds': { mayImport: [], why: 'kinds' },
+    };
+    tree = fs.mkdtempSync(path.join(os.tmpdir(), 'efs-boundaries-'));
+    const files: Record<string, string> = {
+      'src/kinds/filesystem/descriptor.ts': 'export const d = 1;\n',
+      'src/kinds/filesystem/manager.ts': 'export const m = 1;\n',
+      'src/workflows/index.ts':
+        "import { d } from '../kinds/filesystem/descriptor';\nimport { m } from '../kinds/filesystem/manager';\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
+      fs.writeFileSync(path.join(tree, file), text);
+    }
+    expect(checkBoundaries(tree, rules).map((v) => [v.file, v.target])).toEqual([
+      ['src/workflows/index.ts', 'src/kinds/filesystem/manager'],
+    ]);
+    expect(staleRuleEntries(tree, rules)).toEqual([]);
+  });
+
   it('fails on an I/O package in pure code, on dev/ or test/ from outside the CLI, and on a folder without a rule', () => {
     const violations = plant({
       'dev/stack/stack.ts': 'export const stack = 1;\n',

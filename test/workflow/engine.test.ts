@@ -153,7 +153,8 @@ describe('the engine, on a fake kind', () => {
       expect(world.named('createWidget')).toHaveLength(1);
       expect(world.named('applyWidget').map((c) => c.args[2])).toEqual([{ size: 2 }]);
       expect(synced(world, 1)).toBe(false);
-      expect((await handle.query(stateQuery)).handledGeneration).toBe(2);
+      // The pass is marked handled just after its Synced report (and its Event).
+      await until('generation 2 handled', async () => (await handle.query(stateQuery)).handledGeneration === 2);
       await handle.terminate();
     });
   });

@@ -1,10 +1,12 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { type EfsGateway } from '../aws/efs';
 import { descriptors } from '../kinds/descriptors';
+import { type ResourceManager } from '../kinds/kind';
 import { managers } from '../kinds/managers';
 import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
 import { createObjectActivities, objectClients } from './objects';
+import { createOwnershipActivities } from './ownership';
 
 export type { WaitArgs } from './polling';
 
@@ -23,17 +25,28 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   const clientFor = objectClients(deps.kc);
   const byKind: Record<string, ActivityFunction> = {};
+  const managerByKind = new Map<string, ResourceManager<never, unknown>>();
   for (const descriptor of descriptors) {
     const createManager = managers[descriptor.kind];
     if (!createManager) throw new Error(`kind ${descriptor.kind} has a descriptor but no resource manager`);
     const manager = createManager({ efs: deps.efs, clientFor, region: deps.region, log: deps.log });
+    managerByKind.set(descriptor.kind, manager);
     for (const [type, activity] of Object.entries(
       createKindActivities(descriptor, manager, { clientFor, log: deps.log }),
     )) {
       if (!(type in byKind)) byKind[type] = activity;
     }
   }
-  return { ...byKind, ...createObjectActivities(clientFor) };
+  const managerFor = (kind: string): ResourceManager<never, unknown> => {
+    const manager = managerByKind.get(kind);
+    if (!manager) throw new Error(`no resource manager for kind ${kind}`);
+    return manager;
+  };
+  return {
+    ...byKind,
+    ...createObjectActivities(clientFor),
+    ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

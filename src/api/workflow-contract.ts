@@ -89,6 +89,8 @@ export const annotations = {
   resyncRequestedAt: 'efs-orchestrator.io/resync-requested-at',
   /** Seconds between drift checks for this object, overriding the orchestrator's default. */
   resyncInterval: 'efs-orchestrator.io/resync-interval',
+  /** "true": adopt a resource whose recorded owner is gone, or that an ACK controller made (reported as an Event). */
+  takeOver: 'efs-orchestrator.io/take-over',
 } as const;
 
 /** Temporal patch ids of workflow changes, so histories recorded before a change still replay. */
@@ -104,4 +106,6 @@ export const workflowPatches = {
   applyUntilConverged: 'apply-until-converged',
   /** Kinds whose deletion did not wait (AccessPoint) wait until AWS reports the resource gone. */
   deletionWaitsUntilGone: 'deletion-waits-until-gone',
+  /** Adoption checks who owns the resource; deletion deletes only what the object owns. */
+  ownership: 'ownership',
 } as const;

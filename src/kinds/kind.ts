@@ -2,6 +2,7 @@ import { type KindNames } from '../api/filesystem';
 import { type StatusFields } from '../api/status';
 import { type ObjectRef } from '../api/workflow-contract';
 import { TerminalError } from '../domain/errors';
+import { type OwnershipInput } from '../domain/ownership';
 import { type FieldError } from '../domain/validate';
 
 /**
@@ -107,7 +108,17 @@ export interface ResourceManager<Spec = unknown, Description = unknown> {
   /** Plans the calls that bring AWS to the spec and makes them; returns them in words. */
   apply(ref: ObjectRef, id: string, spec: Spec | undefined): Promise<string[]>;
   delete(id: string): Promise<void>;
+  /**
+   * What says who owns the resource: its tags and whether this object's token made it, or, for a
+   * kind AWS cannot tag, the other object that records it. Undefined when AWS has no such resource.
+   */
+  ownershipEvidence(ref: ObjectRef, id: string): Promise<OwnershipEvidence | undefined>;
+  /** Makes the resource name this object as its owner once an adoption is allowed (absent: nothing to write). */
+  claim?(ref: ObjectRef, id: string): Promise<void>;
 }
+
+/** The part of an ownership decision that AWS (or another object's status) tells. */
+export type OwnershipEvidence = Pick<OwnershipInput, 'tags' | 'createdByThisObject' | 'claimant'>;
 
 /**
  * A resource that vanished while its object still wants it was deleted outside Kubernetes.

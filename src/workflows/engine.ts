@@ -2,6 +2,7 @@ import * as wf from '@temporalio/workflow';
 import { type StatusFields } from '../api/status';
 import { annotations, workflowPatches, type ObjectSnapshot } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
+import { takeOverMessage } from '../domain/ownership';
 import { describeFieldErrors, type FieldError } from '../domain/validate';
 import { type KindDescriptor } from '../kinds/kind';
 import {
@@ -160,10 +161,27 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     }
     const found = await life.step(`adopting ${id}`, (a) => call(a.efs, types.adopt, id));
     if (found) {
+      // Refuse a resource another object owns; take over from a gone owner or ACK only when asked.
+      const claimed =
+        !readOnly && wf.patched(workflowPatches.ownership)
+          ? await life.step(`adopting ${id}`, (a) =>
+              a.ownership.claimResource(
+                ref,
+                kind.kind,
+                id,
+                snapshot.annotations[annotations.takeOver] === 'true',
+                words(id),
+              ),
+            )
+          : undefined;
       const adopted = createdResource(found, kind.idField);
       setOwnId(adopted.id || id);
       if (kind.parent && typeof adopted.status.fileSystemID === 'string') st.fileSystemId = adopted.status.fileSystemID;
-      await life.emit({ type: 'Normal', reason: 'Adopted', message: `adopted existing ${words(id)}` });
+      await life.emit(
+        claimed?.kind === 'take-over-needed'
+          ? { type: 'Normal', reason: 'TakenOver', message: takeOverMessage(claimed, words(id), annotations.takeOver) }
+          : { type: 'Normal', reason: 'Adopted', message: `adopted existing ${words(id)}` },
+      );
     } else if (policy === 'adopt' || readOnly) {
       await life.stopTerminal(`${kind.kind}NotFound`, `cannot adopt ${id}: AWS has no such ${kind.noun}`);
     }
@@ -175,6 +193,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     const retain =
       (await life.retains(snapshot)) ||
       (readOnly && (legacy.validatedInWorkflow ? wf.patched(workflowPatches.fullManagement) : true));
+    let notOurs: string | undefined;
     if (!retain) {
       // A crash may have hidden a resource created for this object: look it up by its token.
       const find = types.find;
@@ -189,6 +208,9 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
           : undefined);
       if (id) {
         setOwnId(id);
+        notOurs = await life.notOursToDelete(id, words(id));
+      }
+      if (id && !notOurs) {
         await life.report({ state: SyncState.deleting, message: `deleting ${words(id)}` });
         await life.step(`Delete${kind.kind}`, (a) => call(a.efs, types.delete, id), false);
         if (!legacy.deletionDidNotWait || wf.patched(workflowPatches.deletionWaitsUntilGone)) {
@@ -198,7 +220,11 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       }
     }
     await life.releaseObject(
-      retain ? `finalizer removed; ${kind.noun} retained` : `${kind.noun} deleted; finalizer removed`,
+      notOurs
+        ? `finalizer removed; ${notOurs}`
+        : retain
+          ? `finalizer removed; ${kind.noun} retained`
+          : `${kind.noun} deleted; finalizer removed`,
     );
   }
 

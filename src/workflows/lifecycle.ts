@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import type { WaitArgs } from '../activities';
 import type { createObjectActivities } from '../activities/objects';
+import type { createOwnershipActivities } from '../activities/ownership';
 import { type StatusFields } from '../api/status';
 import { searchAttributes } from '../api/search-attributes';
 import {
@@ -17,6 +18,7 @@ import {
 } from '../api/workflow-contract';
 import { SyncState, type SyncView } from '../domain/conditions';
 import { type ClassifiedError } from '../domain/errors';
+import { notOursToDelete, ownershipReasons } from '../domain/ownership';
 import { retryDelayMs } from '../domain/polling';
 import { classificationOf } from './failures';
 
@@ -57,6 +59,7 @@ const recordedOptions: wf.LocalActivityOptions = {
 };
 
 type KubeActivities = ReturnType<typeof createObjectActivities>;
+type OwnershipActivities = ReturnType<typeof createOwnershipActivities>;
 /** A kind's generic activities, called by the names its descriptor gives them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KindActivities = Record<string, (...args: any[]) => Promise<any>>;
@@ -64,6 +67,8 @@ export type KindActivities = Record<string, (...args: any[]) => Promise<any>>;
 /** The activities, as one step calls them: each call carries the step's words as its summary in the Temporal UI. */
 export interface StepActivities {
   kube: wf.ActivityInterfaceFor<KubeActivities>;
+  /** Who owns a resource (EFS reads, Kubernetes lookups, and the tags of a claim). */
+  ownership: wf.ActivityInterfaceFor<OwnershipActivities>;
   efs: KindActivities;
   waits: KindActivities;
   recorded: KindActivities;
@@ -72,6 +77,7 @@ export interface StepActivities {
 export function activitiesFor(summary: string): StepActivities {
   return {
     kube: wf.proxyActivities<KubeActivities>({ ...kubeOptions, summary }),
+    ownership: wf.proxyActivities<OwnershipActivities>({ ...efsOptions, summary }),
     efs: wf.proxyActivities<KindActivities>({ ...efsOptions, summary }),
     waits: wf.proxyActivities<KindActivities>({ ...waitOptions, summary }),
     recorded: wf.proxyLocalActivities<KindActivities>({ ...recordedOptions, summary }),
@@ -108,6 +114,8 @@ export class ObjectLifecycle {
   observed: StatusFields | undefined;
   /** The resync-request annotation value of the pass in progress, echoed in status. */
   handlingResyncRequest: string | undefined;
+  /** The take-over annotation value the pass in progress saw. */
+  takeOverAtPass: string | undefined;
 
   constructor(
     readonly kind: string,
@@ -154,7 +162,18 @@ export class ObjectLifecycle {
     return (
       (st.latest?.generation ?? 0) > st.handledGeneration ||
       st.resyncRequested ||
-      this.resyncRequestOf(st.latest) !== st.handledResyncRequest
+      this.resyncRequestOf(st.latest) !== st.handledResyncRequest ||
+      this.takeOverAnswered()
+    );
+  }
+
+  /** A pass refused for ownership runs again once the take-over annotation changes. */
+  takeOverAnswered(): boolean {
+    const refused: readonly string[] = Object.values(ownershipReasons);
+    return (
+      this.view.state === SyncState.terminal &&
+      refused.includes(this.view.reason ?? '') &&
+      this.st.latest?.annotations[annotations.takeOver] !== this.takeOverAtPass
     );
   }
 
@@ -168,6 +187,7 @@ export class ObjectLifecycle {
     const driftCheck = snapshot.generation <= this.st.handledGeneration;
     this.st.resyncRequested = false;
     this.handlingResyncRequest = this.resyncRequestOf(snapshot);
+    this.takeOverAtPass = snapshot.annotations[annotations.takeOver];
     return driftCheck;
   }
 
@@ -334,6 +354,22 @@ export class ObjectLifecycle {
       false,
     );
     return inherited === 'retain';
+  }
+
+  /**
+   * Deletion deletes only what this object owns. Returns why the resource is left (its tags name
+   * another owner, or none), also said in an Event; undefined when it is ours to delete.
+   */
+  async notOursToDelete(resourceId: string, resource: string): Promise<string | undefined> {
+    if (!wf.patched(workflowPatches.ownership)) return undefined;
+    const decision = await this.step(
+      `checking who owns ${resourceId}`,
+      (a) => a.ownership.resourceOwnership(this.ref, this.kind, resourceId),
+      false,
+    );
+    const why = decision && notOursToDelete(decision, resource);
+    if (why) await this.emit({ type: 'Warning', reason: 'NotDeleted', message: why });
+    return why;
   }
 
   /** The last step of a deletion: let the object go and say so. */

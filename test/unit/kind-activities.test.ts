@@ -25,6 +25,7 @@ function activitiesWith(overrides: Partial<ResourceManager<unknown, { id: string
       return ['ModifyMountTargetSecurityGroups sg-1'];
     },
     delete: async () => undefined,
+    ownershipEvidence: async () => ({ tags: [], createdByThisObject: true }),
     ...overrides,
   };
   const activities = createKindActivities(mountTargetDescriptor, manager as ResourceManager<unknown, unknown>, {

@@ -21,6 +21,7 @@ import {
 import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError, TerminalError } from '../../src/domain/errors';
 import { deletedOutside } from '../../src/kinds/kind';
+import { ownershipRefusal } from '../../src/domain/ownership';
 import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
 import { widgetDescriptor } from './fake-kind/descriptor';
 import { temporalExecutable } from './temporal-server';
@@ -332,6 +333,7 @@ describe('the engine, on a fake kind', () => {
       const handle = await start(snapshot(1, { size: 1 }, { annotations: adopting }));
       await until('synced', () => synced(world, 1));
       expect(world.named('adoptWidget').map((c) => c.args[0])).toEqual(['widget-77']);
+      expect(world.named('claimResource').map((c) => c.args.slice(1, 4))).toEqual([['Widget', 'widget-77', false]]);
       expect(world.named('createWidget')).toHaveLength(0);
       expect(world.events.map((e) => e.reason)).toContain('Adopted');
       expect((await handle.query(stateQuery)).fileSystemId).toBe('widget-77');
@@ -348,7 +350,7 @@ describe('the engine, on a fake kind', () => {
       expect(observing.lastStatus()?.view.message).toBe(
         'EFS widget widget-77 is available (read-only: observed, never changed)',
       );
-      for (const never of ['ensureFinalizer', 'createWidget', 'applyWidget'])
+      for (const never of ['ensureFinalizer', 'createWidget', 'applyWidget', 'claimResource'])
         expect(observing.named(never)).toHaveLength(0);
       await handle.signal(
         objectChangedSignal,
@@ -360,6 +362,64 @@ describe('the engine, on a fake kind', () => {
       );
       await handle.result();
       expect(observing.named('deleteWidget')).toHaveLength(0);
+    });
+  });
+
+  it('adoption refused for ownership is Terminal until the take-over annotation is added; then it takes over', async () => {
+    const world = new FakeWorld();
+    world.behaviour.adoptWidget = async (id: string) => ({ id, status: { widgetID: id, lifeCycleState: 'available' } });
+    world.behaviour.claimResource = async (_ref: unknown, _kind: string, id: string, takeOver: boolean) => {
+      const owner = { by: 'object', kind: 'Widget', namespace: 'default', name: 'gone', uid: 'uid-gone' } as const;
+      const decision = { kind: 'take-over-needed', owner, why: 'owner-gone' } as const;
+      if (!takeOver) throw ownershipRefusal(decision, `EFS widget ${id}`, annotations.takeOver);
+      return decision;
+    };
+    const adopting = {
+      [annotations.adoptionPolicy]: 'adopt',
+      [annotations.adoptionFields]: JSON.stringify({ widgetID: 'widget-77' }),
+    };
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }, { annotations: adopting }));
+      await until('terminal', () => world.lastStatus()?.view.state === SyncState.terminal);
+      expect(world.lastStatus()?.view.reason).toBe('TakeOverRequired');
+      expect(world.lastStatus()?.view.message).toContain(`add the annotation ${annotations.takeOver}: "true"`);
+      const refusedAt = world.calls.length;
+      // Any other annotation change leaves it Terminal; the take-over annotation runs the pass again.
+      await handle.signal(objectChangedSignal, snapshot(1, { size: 1 }, { annotations: { ...adopting, team: 'a' } }));
+      await handle.signal(
+        objectChangedSignal,
+        snapshot(1, { size: 1 }, { annotations: { ...adopting, [annotations.takeOver]: 'true' } }),
+      );
+      await until('synced', () => synced(world, 1));
+      expect(world.calls.slice(refusedAt).filter((c) => c.name === 'claimResource')).toHaveLength(1);
+      expect(world.events.map((e) => e.reason)).toContain('TakenOver');
+      expect(world.named('createWidget')).toHaveLength(0);
+      await handle.terminate();
+    });
+  });
+
+  it('deletion deletes only what the object owns: a resource another object owns stays, and an Event says why', async () => {
+    const world = new FakeWorld();
+    world.behaviour.resourceOwnership = async () => ({
+      kind: 'refused',
+      owner: { by: 'object', kind: 'Widget', namespace: 'default', name: 'other', uid: 'uid-other' },
+    });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('synced', () => synced(world, 1));
+      await handle.signal(objectChangedSignal, snapshot(1, { size: 1 }, { deletionRequested: true }));
+      await handle.result();
+      const all = after(steps(await history(handle)), 'signal objectChanged');
+      expect(all).toEqual([
+        'activity namespaceDeletionPolicy',
+        'activity resourceOwnership',
+        'activity recordEvent',
+        'activity removeFinalizer',
+      ]);
+      expect(world.named('deleteWidget')).toHaveLength(0);
+      expect(world.events.find((e) => e.reason === 'NotDeleted')?.message).toBe(
+        'EFS widget widget-1 now belongs to Widget default/other (uid uid-other); it is not deleted',
+      );
     });
   });
 
@@ -384,6 +444,7 @@ describe('the engine, on a fake kind', () => {
       const all = await deleteWith(world, {});
       expect(all).toEqual([
         'activity namespaceDeletionPolicy',
+        'activity resourceOwnership',
         'activity writeStatus',
         'activity recordEvent',
         'activity deleteWidget',

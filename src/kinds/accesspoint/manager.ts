@@ -1,7 +1,7 @@
 import { type AccessPointDescription } from '@aws-sdk/client-efs';
 import { type AccessPointSpec } from '../../api/accesspoint';
 import { accessPointStatus, createAccessPointInput, validateAccessPointSpec } from '../../domain/accesspoint';
-import { ownTags } from '../../domain/filesystem';
+import { creationTokenFor, ownTags } from '../../domain/filesystem';
 import { tagChanges } from '../../domain/plan';
 import { type ResourceManager } from '../kind';
 import { resolveFileSystem, type ManagerDependencies } from '../managers';
@@ -35,5 +35,10 @@ export function accessPointManager(
       return applied;
     },
     delete: (id) => efs.deleteAccessPoint(id),
+    async ownershipEvidence(ref, id) {
+      const ap = await efs.describeAccessPoint(id);
+      return ap && { tags: ap.Tags ?? [], createdByThisObject: ap.ClientToken === creationTokenFor(ref.uid) };
+    },
+    claim: (ref, id) => efs.tagResource(id, ownTags(ref)),
   };
 }

@@ -30,6 +30,11 @@ export function fileSystemManager({
       }
       return applied;
     },
+    async ownershipEvidence(ref, id) {
+      const fs = await efs.describeFileSystem(id);
+      return fs && { tags: fs.Tags ?? [], createdByThisObject: fs.CreationToken === creationTokenFor(ref.uid) };
+    },
+    claim: (ref, id) => efs.tagResource(id, ownTags(ref)),
     async delete(id) {
       try {
         await efs.deleteFileSystem(id);

@@ -56,6 +56,8 @@ export class FakeWorld {
       [t.apply]: async () => ({ applied: [] }),
       [t.delete]: async () => undefined,
       [t.waitUntilGone]: async () => undefined,
+      resourceOwnership: async () => ({ kind: 'ours' }),
+      claimResource: async () => ({ kind: 'adoptable-unowned' }),
     };
     const all: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
     for (const name of Object.keys(defaults)) {

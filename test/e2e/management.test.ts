@@ -289,9 +289,10 @@ test('a resync request re-runs a terminal sync once the cause is fixed outside t
 });
 
 test('an invalid spec is terminal, names the field, and makes no AWS call', async () => {
-  const obj = await applyFileSystem(ctx, 'invalid', { throughputMode: 'provisioned' });
+  // The schema cannot read a policy document: validation refuses one without Statement before CreateFileSystem.
+  const obj = await applyFileSystem(ctx, 'invalid', { policy: '{"foo":"bar"}' });
   const terminal = await waitForCondition(ctx, 'invalid', ConditionType.terminal, 'True');
-  expect(conditionOf(terminal, ConditionType.terminal)?.message).toContain('spec.provisionedThroughputInMiBps');
+  expect(conditionOf(terminal, ConditionType.terminal)?.message).toContain('spec.policy has no Statement');
   expect((await ctx.admin.fileSystems()).filter((f) => f.CreationToken === creationTokenFor(obj.metadata.uid))).toEqual(
     [],
   );

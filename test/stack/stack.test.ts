@@ -121,11 +121,14 @@ describe('the stack supervisor', () => {
     expect(first.stdout).toContain('The local stack is ready');
     expect(first.stdout).toContain(`Temporal UI  http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`);
 
-    expect(readEnvFile(stackFiles(dir).env)).toEqual({
+    const { PATH: envPath, ...envValues } = readEnvFile(stackFiles(dir).env);
+    expect(envValues).toEqual({
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_UI_URL: `http://127.0.0.1:${ports.TEMPORAL_UI_PORT}`,
     });
+    // The stack's launchers (efs-orchestrator, temporal) come first on PATH.
+    expect(envPath?.split(':')[0]).toBe(path.join(dir, 'bin'));
     const ready = state();
     expect(ready).toMatchObject({ phase: 'ready', ready: true, ports, stackDir: dir });
     expect(ready.components.map((c) => [c.name, c.state])).toEqual([['temporal', 'running']]);

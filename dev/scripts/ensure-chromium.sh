@@ -27,6 +27,16 @@ fi
 started=$SECONDS
 echo "ensure-chromium: updating the package lists (apt-get update)..."
 apt-get update -qq
+# Debian's security archive keeps only its newest build: once the pin is superseded there, take the
+# newest build of the same major version (the one the test was written against) and say so.
+if ! apt-cache madison chromium | awk '{print $3}' | grep -qxF "$chromium_version"; then
+  pinned_major="${chromium_version%%.*}"
+  offered="$(apt-cache madison chromium | awk '{print $3}' | grep "^${pinned_major}\." | head -n 1 || true)"
+  if [ -n "$offered" ]; then
+    echo "ensure-chromium: chromium=$chromium_version is no longer offered; installing $offered, the newest build of Chromium $pinned_major (update the pin in $0)" >&2
+    chromium_version="$offered"
+  fi
+fi
 echo "ensure-chromium: installing chromium=$chromium_version..."
 if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
   "chromium=$chromium_version" "fonts-liberation=$fonts_version"; then

@@ -201,6 +201,29 @@ test('deletion blocked by a mount target says which one, and proceeds once its M
   expect(await describe1(id).catch((err: Error) => err.name)).toBe('FileSystemNotFound');
 });
 
+test("a FileSystem's status follows AWS within its drift interval: the mount-target count once a MountTarget is made", async () => {
+  await applyFileSystem(ctx, 'counted', {}, { [annotations.resyncInterval]: '3' });
+  await syncedId('counted');
+  expect((await getFileSystem(ctx, 'counted'))?.status?.numberOfMountTargets).toBe(0);
+  await applyObject(ctx, 'MountTarget', 'counted-a', {
+    fileSystemRef: { from: { name: 'counted' } },
+    subnetID: 'subnet-0123abcd2b',
+  });
+  await waitForObjectCondition(ctx, 'MountTarget', 'counted-a', ConditionType.synced, 'True');
+  await eventually(
+    'numberOfMountTargets to say 1',
+    async () => (await getFileSystem(ctx, 'counted'))?.status?.numberOfMountTargets === 1,
+    60_000,
+  );
+  await deleteObject(ctx, 'MountTarget', 'counted-a');
+  await waitForGone(ctx, 'MountTarget', 'counted-a');
+  await eventually(
+    'numberOfMountTargets to say 0 again',
+    async () => (await getFileSystem(ctx, 'counted'))?.status?.numberOfMountTargets === 0,
+    60_000,
+  );
+});
+
 test('an object deleted while its file system is still creating leaves nothing behind', async () => {
   const obj = await applyFileSystem(ctx, 'early');
   await ctx.admin.holdInCreating({ creationToken: creationTokenFor(obj.metadata.uid) });

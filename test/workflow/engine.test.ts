@@ -136,6 +136,14 @@ function after(all: string[], marker: string): string[] {
   return i < 0 ? [] : all.slice(i + 1);
 }
 
+/** Waits until a pass is marked handled: after its Synced report and that report's Event, so nothing of it is still to come. */
+async function passHandled(handle: WorkflowHandle, generation: number): Promise<void> {
+  await until(
+    `generation ${generation} handled`,
+    async () => (await handle.query(stateQuery)).handledGeneration === generation,
+  );
+}
+
 const synced = (world: FakeWorld, generation: number): boolean =>
   world.statuses.some((s) => s.view.state === SyncState.synced && s.view.generation === generation);
 
@@ -406,7 +414,7 @@ describe('the engine, on a fake kind', () => {
     });
     await withWorker(world, async (start) => {
       const handle = await start(snapshot(1, { size: 1 }));
-      await until('synced', () => synced(world, 1));
+      await passHandled(handle, 1);
       await handle.signal(objectChangedSignal, snapshot(1, { size: 1 }, { deletionRequested: true }));
       await handle.result();
       const all = after(steps(await history(handle)), 'signal objectChanged');
@@ -428,7 +436,7 @@ describe('the engine, on a fake kind', () => {
       let all: string[] = [];
       await withWorker(world, async (start) => {
         const handle = await start(snapshot(1, { size: 1 }, { annotations: deletionAnnotations }));
-        await until('synced', () => synced(world, 1));
+        await passHandled(handle, 1);
         await handle.signal(
           objectChangedSignal,
           snapshot(1, { size: 1 }, { annotations: deletionAnnotations, deletionRequested: true }),

@@ -1,6 +1,3 @@
-import { group, version } from '../api/filesystem';
-import { kindInfo } from '../api/kinds';
-import { type KubeObject } from '../api/object';
 import { annotations } from '../api/workflow-contract';
 import { TerminalError } from '../domain/errors';
 import {
@@ -29,19 +26,8 @@ export async function lookUpOwner(
   owner: { kind: string; namespace: string; name: string },
 ): Promise<OwnerLiveness> {
   const { namespace, name } = owner;
-  try {
-    const found = (await clientFor(owner.kind).api.getNamespacedCustomObject({
-      group,
-      version,
-      namespace,
-      plural: kindInfo(owner.kind).names.plural,
-      name,
-    })) as KubeObject;
-    return { namespace, name, exists: true, uid: found.metadata.uid };
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 404) return { namespace, name, exists: false };
-    throw err;
-  }
+  const found = await clientFor(owner.kind).getByName(namespace, name);
+  return found ? { namespace, name, exists: true, uid: found.metadata.uid } : { namespace, name, exists: false };
 }
 
 /**

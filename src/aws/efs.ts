@@ -238,13 +238,8 @@ export class EfsGateway {
     return (out.MountTargets ?? []).map((mt) => mt.MountTargetId ?? '?');
   }
 
-  /**
-   * A file system has at most one mount target per subnet's Availability Zone: an existing one in
-   * the same subnet is the one an earlier attempt created.
-   */
+  /** Mount targets have no idempotency token: finding one an earlier attempt made is the MountTarget manager's. */
   async createMountTarget(input: CreateMountTargetCommandInput): Promise<MountTargetDescription> {
-    const existing = (await this.mountTargets(input.FileSystemId ?? '')).find((mt) => mt.SubnetId === input.SubnetId);
-    if (existing) return existing;
     return this.client.send(new CreateMountTargetCommand(input));
   }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { Client, Connection } from '@temporalio/client';
 import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
 import { type FaultRuleStatus, type FaultSpec } from '../../dev/emulator/admin-types';
@@ -41,6 +42,16 @@ export interface E2eContext {
 }
 
 /** Adds a fault rule to the shared emulator and remembers it, so close() removes exactly this run's rules. */
+/** An EFS client on the stack's emulator that reports every answer as it is (no SDK retries): tests read AWS state with it. */
+export function efsClientFor(ctx: E2eContext): EFSClient {
+  return new EFSClient({
+    region: ctx.env.AWS_REGION,
+    endpoint: ctx.env.AWS_ENDPOINT_URL_EFS,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+}
+
 export async function injectFault(ctx: E2eContext, spec: FaultSpec): Promise<FaultRuleStatus> {
   const rule = await ctx.admin.injectFault(spec);
   ctx.faults.push(rule.id);

@@ -20,6 +20,7 @@ import {
   applyObject,
   conditionOf,
   createE2eContext,
+  efsClientFor,
   deleteObject,
   eventually,
   getFileSystem,
@@ -45,12 +46,7 @@ let efs: EFSClient;
 
 beforeAll(async () => {
   ctx = await createE2eContext('manage');
-  efs = new EFSClient({
-    region: ctx.env.AWS_REGION,
-    endpoint: ctx.env.AWS_ENDPOINT_URL_EFS,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  efs = efsClientFor(ctx);
   // Short drift checks so the periodic resync is observable within the test.
   startOrchestrator(ctx, 'run', { RESYNC_INTERVAL_SECONDS: '3600' });
 });

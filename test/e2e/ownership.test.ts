@@ -17,6 +17,7 @@ import {
   applyObject,
   conditionOf,
   createE2eContext,
+  efsClientFor,
   deleteObject,
   eventually,
   getFileSystem,
@@ -40,12 +41,7 @@ let efs: EFSClient;
 
 beforeAll(async () => {
   ctx = await createE2eContext('owner');
-  efs = new EFSClient({
-    region: ctx.env.AWS_REGION,
-    endpoint: ctx.env.AWS_ENDPOINT_URL_EFS,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  efs = efsClientFor(ctx);
   startOrchestrator(ctx, 'run');
 });
 afterAll(async () => {

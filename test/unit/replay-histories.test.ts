@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { kinds } from '../../src/api/kinds';
-import { replayFile } from '../../src/history/replay';
+import { replayFile, quietLogger } from '../../src/history/replay';
 
 /**
  * Every recorded history under test/fixtures/histories must replay against today's workflow
@@ -32,7 +32,7 @@ test.each(fixtures)('%s replays deterministically against the current workflow c
 test('the replay check catches a workflow that changed incompatibly', async () => {
   const incompatible = await bundleWorkflowCode({
     workflowsPath: require.resolve('../fixtures/workflows'),
-    logger: silent,
+    logger: quietLogger,
   });
   const file = fixtures.find((f) => f.startsWith('filesystem-')) as string;
   const history: unknown = JSON.parse(fs.readFileSync(path.join(fixturesDir, file), 'utf8'));
@@ -40,12 +40,3 @@ test('the replay check catches a workflow that changed incompatibly', async () =
     /[Nn]ondeterminism|DeterminismViolation/,
   );
 });
-
-const silent = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -22,6 +22,7 @@ import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError, TerminalError } from '../../src/domain/errors';
 import { deletedOutside } from '../../src/kinds/kind';
 import { ownershipRefusal } from '../../src/domain/ownership';
+import { quietLogger } from '../../src/history/replay';
 import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
 import { widgetDescriptor } from './fake-kind/descriptor';
 import { temporalExecutable } from './temporal-server';
@@ -48,7 +49,7 @@ beforeAll(async () => {
       searchAttributes: Object.values(searchAttributes),
     },
   });
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fake-kind/workflows'), logger: silent });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fake-kind/workflows'), logger: quietLogger });
 }, 120_000);
 
 afterAll(async () => {
@@ -484,12 +485,3 @@ describe('the engine, on a fake kind', () => {
     });
   });
 });
-
-const silent = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};

@@ -36,6 +36,7 @@ export function mountTargetManager(
             'A file system has one mount target per subnet: delete this object, or give it another subnet',
           );
         }
+        return existing;
       }
       return efs.createMountTarget(input);
     },

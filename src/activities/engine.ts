@@ -1,7 +1,15 @@
+import { type ResolvedReferences } from '../api/references';
 import { type StatusFields } from '../api/status';
 import { type ObjectRef } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { TerminalError } from '../domain/errors';
+import {
+  createOnlyConflict,
+  referencedValue,
+  referenceTargets,
+  resolvedValues,
+  specWithValues,
+} from '../domain/references';
 import { type FieldError } from '../domain/validate';
 import {
   deletedOutside,
@@ -10,6 +18,7 @@ import {
   type KindDescriptor,
   type ResourceManager,
 } from '../kinds/kind';
+import { readReferencedObject } from '../kube/referenced';
 import { type Logger } from '../shared/log';
 import { classified } from './failures';
 import { type ObjectClients } from './objects';
@@ -127,7 +136,35 @@ export function createKindActivities(
       );
     },
   };
-  const { resolveParent, find } = manager;
+  const { resolveParent, find, createdWith } = manager;
+  const references = descriptor.references ?? [];
+  if (types.resolveReferences && references.length > 0) {
+    /**
+     * Reads each referenced object (of another ACK controller) and fills its value into the spec.
+     * Once the resource exists, a create-only value that now resolves differently is refused.
+     */
+    activities[types.resolveReferences] = async (
+      spec: unknown,
+      namespace: string,
+      id?: string,
+    ): Promise<ResolvedReferences> =>
+      classified(async () => {
+        const kc = deps.clientFor(descriptor.kind).kc;
+        const targets = referenceTargets(references, spec, namespace ?? '');
+        const found: string[] = [];
+        for (const target of targets) {
+          const obj = await readReferencedObject(kc, target.field.target, target.namespace, target.name);
+          found.push(referencedValue(target, obj));
+        }
+        const values = resolvedValues(targets, found);
+        if (id && createdWith && targets.some((t) => t.field.createOnly)) {
+          const description = await manager.describe(id);
+          const conflict = description && createOnlyConflict(targets, values, createdWith(description), words(id));
+          if (conflict) throw conflict;
+        }
+        return { spec: specWithValues(references, spec, values), values };
+      });
+  }
   if (types.resolveParent && resolveParent) {
     activities[types.resolveParent] = async (spec: unknown, namespace: string): Promise<string> =>
       classified(() => resolveParent(spec, namespace));

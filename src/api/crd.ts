@@ -24,6 +24,13 @@ import {
 } from './efs-rules';
 import { fileSystemNames, group, version, type KindNames } from './filesystem';
 import { mountTargetNames } from './mounttarget';
+import {
+  crdNameOf,
+  fileSystemReferences,
+  mountTargetReferences,
+  resolvedReferencesField,
+  type ReferenceField,
+} from './references';
 
 /**
  * The CustomResourceDefinitions, built from code so that the schema, its CEL rules and the
@@ -78,6 +85,59 @@ const reference = (what: string): Schema =>
       namespace: str("Namespace (default: this object's).", { maxLength: 63 }),
     }),
   });
+
+const referenceTo = (field: ReferenceField, extra: string): Schema =>
+  obj(
+    `Reference to an ACK ${field.target.kind} object (${crdNameOf(field.target)}): once it is synced, its ` +
+      `${field.target.valuePath.join('.')} is used as ${field.valueField}${extra}.`,
+    {
+      from: obj('The referenced object.', {
+        name: str('Name.', { maxLength: 253 }),
+        namespace: str("Namespace (default: this object's).", { maxLength: 63 }),
+      }),
+    },
+  );
+
+/** The spec field of a reference: one object, or a list of them. */
+function referenceSchema(field: ReferenceField, extra: string, maxItems?: number): Schema {
+  if (!field.many) return referenceTo(field, extra);
+  return {
+    type: 'array',
+    description: `References to ACK ${field.target.kind} objects; their values are used as ${field.valueField}${extra}.`,
+    ...(maxItems !== undefined ? { maxItems } : {}),
+    items: referenceTo(field, ''),
+  };
+}
+
+/** An id and a reference to it never both (ACK refuses them together too). */
+function idOrReference(field: ReferenceField): Rule {
+  const { valueField: id, refField: ref } = field;
+  return {
+    rule: field.many
+      ? `!has(self.${id}) || !has(self.${ref}) || self.${id}.size() == 0 || self.${ref}.size() == 0`
+      : `!has(self.${id}) || !has(self.${ref})`,
+    message: `set either spec.${id} or spec.${ref}, not both`,
+    fieldPath: `.${ref}`,
+  };
+}
+
+/** What each reference resolved to, by the spec field it stands for. */
+function resolvedReferencesSchema(fields: readonly ReferenceField[]): Schema {
+  return obj(
+    'The values the spec references resolved to (from the referenced objects, when last read).',
+    Object.fromEntries(
+      fields.map((f) => [
+        f.valueField,
+        f.many
+          ? { type: 'array', description: `${f.what} (from ${f.refField}).`, items: { type: 'string' } }
+          : str(`${f.what} (from ${f.refField}).`),
+      ]),
+    ),
+  );
+}
+
+const [kmsKeyReference] = fileSystemReferences as [ReferenceField];
+const [subnetReference, securityGroupReferences] = mountTargetReferences as [ReferenceField, ReferenceField];
 
 /** A file system is named by id or by a FileSystem object: exactly one. */
 const oneFileSystem: Rule = {
@@ -218,12 +278,7 @@ export function fileSystemSpecSchema(): Schema {
           pattern: kmsKeyIdPattern,
         },
       ),
-      kmsKeyRef: obj('Reference to an ACK KMS Key object (not supported: use kmsKeyID).', {
-        from: obj('The referenced object.', {
-          name: str('Name.', { maxLength: 253 }),
-          namespace: str('Namespace.', { maxLength: 63 }),
-        }),
-      }),
+      kmsKeyRef: referenceSchema(kmsKeyReference, '; needs encrypted: true (create-only)'),
       lifecyclePolicies: lifecyclePoliciesSchema,
       performanceMode: str('generalPurpose (default) or maxIO (create-only).', { enum: [...performanceModes] }),
       policy: str('File system policy (an IAM policy document as JSON).', {
@@ -258,6 +313,12 @@ export function fileSystemSpecSchema(): Schema {
           fieldPath: '.kmsKeyID',
         },
         {
+          rule: '!has(self.kmsKeyRef) || (has(self.encrypted) && self.encrypted)',
+          message: 'kmsKeyRef needs encrypted: true (a KMS key only applies to an encrypted file system)',
+          fieldPath: '.kmsKeyRef',
+        },
+        idOrReference(kmsKeyReference),
+        {
           rule: "!has(self.performanceMode) || self.performanceMode != 'maxIO' || !has(self.throughputMode) || self.throughputMode != 'elastic'",
           message: 'performanceMode "maxIO" cannot be combined with throughputMode "elastic"; use "generalPurpose"',
           fieldPath: '.performanceMode',
@@ -283,6 +344,7 @@ export const fileSystemCreateOnly = {
   availabilityZoneName: 'the Availability Zone',
   encrypted: 'encryption at rest',
   kmsKeyID: 'the KMS key',
+  kmsKeyRef: 'the KMS key',
   performanceMode: 'the performance mode',
 } as const;
 
@@ -296,6 +358,7 @@ export function fileSystemStatusSchema(): Schema {
     name: str('The Name tag.'),
     numberOfMountTargets: int('Mount targets attached to the file system.'),
     ownerID: str('AWS account that owns the file system.'),
+    [resolvedReferencesField]: resolvedReferencesSchema(fileSystemReferences),
     sizeInBytes: obj('Metered size.', {
       timestamp: str('When the size was measured.', { format: 'date-time' }),
       value: int('Total bytes.'),
@@ -384,6 +447,7 @@ export const mountTargetCreateOnly = {
   fileSystemID: 'the file system',
   fileSystemRef: 'the file system',
   subnetID: 'the subnet',
+  subnetRef: 'the subnet',
   ipAddress: 'the IP address',
 } as const;
 
@@ -402,7 +466,7 @@ export function mountTargetCrd(): Schema {
       fileSystemID: fileSystemIdSchema,
       fileSystemRef: reference('FileSystem'),
       subnetID: str('Subnet for the mount target (create-only).', { maxLength: 47, pattern: subnetIdPattern }),
-      subnetRef: reference('Subnet (not supported: use subnetID)'),
+      subnetRef: referenceSchema(subnetReference, ' (create-only)'),
       securityGroups: {
         type: 'array',
         description: 'Security group ids (updatable).',
@@ -415,17 +479,19 @@ export function mountTargetCrd(): Schema {
           },
         ],
       },
-      securityGroupRefs: {
-        type: 'array',
-        description: 'Not supported: use securityGroups.',
-        maxItems: maxSecurityGroups,
-        items: reference('SecurityGroup'),
-      },
+      securityGroupRefs: referenceSchema(securityGroupReferences, ' (updatable)', maxSecurityGroups),
       ipAddress: str('IPv4 address in the subnet (create-only).', { maxLength: 15, pattern: ipv4Pattern }),
     },
     {
-      required: ['subnetID'],
-      'x-kubernetes-validations': [oneFileSystem],
+      'x-kubernetes-validations': [
+        oneFileSystem,
+        {
+          rule: 'has(self.subnetID) || has(self.subnetRef)',
+          message: 'set spec.subnetID or spec.subnetRef (an ACK Subnet object)',
+        },
+        idOrReference(subnetReference),
+        idOrReference(securityGroupReferences),
+      ],
     },
   );
   const status = obj('Observed state of the mount target, written by the orchestrator only.', {
@@ -439,6 +505,7 @@ export function mountTargetCrd(): Schema {
     availabilityZoneName: str('Availability Zone name.'),
     ipAddress: str('Its IP address.'),
     ownerID: str('AWS account that owns it.'),
+    [resolvedReferencesField]: resolvedReferencesSchema(mountTargetReferences),
   });
   return definition(
     mountTargetNames,

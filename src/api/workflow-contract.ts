@@ -108,4 +108,9 @@ export const workflowPatches = {
   deletionWaitsUntilGone: 'deletion-waits-until-gone',
   /** Adoption checks who owns the resource; deletion deletes only what the object owns. */
   ownership: 'ownership',
+  /**
+   * References to other ACK controllers' objects (kmsKeyRef, subnetRef, securityGroupRefs) are
+   * resolved in a step of their own before create and apply (before, such specs were refused).
+   */
+  references: 'references',
 } as const;

@@ -24,7 +24,9 @@ import {
 } from '../api/efs-rules';
 import { type FileSystemSpec } from '../api/filesystem';
 import { type MountTargetSpec } from '../api/mounttarget';
+import { fileSystemReferences, mountTargetReferences } from '../api/references';
 import { ownTags } from './filesystem';
+import { referenceFieldErrors } from './references';
 
 /**
  * Checks specs against the rules the EFS API enforces, before any AWS call, so a bad manifest ends
@@ -110,8 +112,8 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
   if (protection !== undefined && !onOff.includes(protection as never)) {
     fail('fileSystemProtection.replicationOverwriteProtection', `must be one of ${oneOf(onOff)}, not "${protection}"`);
   }
-  if (s.kmsKeyRef !== undefined) {
-    fail('kmsKeyRef', 'references to KMS Key objects are not supported; set kmsKeyID to the key id or ARN');
+  if (s.kmsKeyRef !== undefined && s.encrypted !== true) {
+    fail('kmsKeyRef', 'needs encrypted: true (a KMS key only applies to an encrypted file system)');
   }
   if (s.replicationConfiguration !== undefined && s.replicationConfiguration.length > 0) {
     fail('replicationConfiguration', 'replication is not supported yet; remove the field');
@@ -121,6 +123,7 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
     for (const problem of policyDocumentErrors(s.policy)) fail('policy', problem);
   }
   errors.push(...validateTags(s.tags ?? []));
+  errors.push(...referenceFieldErrors(fileSystemReferences, s));
   return errors;
 }
 
@@ -425,16 +428,12 @@ export function validateMountTargetFields(spec: MountTargetSpec | undefined): Fi
   const s = spec ?? {};
   checkFileSystemId(s.fileSystemID, fail);
   if (!s.subnetID) {
-    if (s.subnetRef) fail('subnetRef', 'references to Subnet objects are not supported; set subnetID');
-    else fail('subnetID', 'is required');
+    if (!s.subnetRef) fail('subnetID', 'is required (or name an ACK Subnet object with subnetRef.from.name)');
   } else if (!matches(subnetIdPattern, s.subnetID)) {
     fail(
       'subnetID',
       `"${s.subnetID}" is not a subnet id (subnet- followed by 8-40 letters or digits, 15-47 characters in all)`,
     );
-  }
-  if (s.securityGroupRefs && s.securityGroupRefs.length > 0) {
-    fail('securityGroupRefs', 'references to SecurityGroup objects are not supported; list ids in securityGroups');
   }
   const groups = s.securityGroups ?? [];
   if (groups.length > maxSecurityGroups) fail('securityGroups', `at most ${maxSecurityGroups} security groups`);
@@ -448,6 +447,7 @@ export function validateMountTargetFields(spec: MountTargetSpec | undefined): Fi
   if (s.ipAddress !== undefined && !matches(ipv4Pattern, s.ipAddress)) {
     fail('ipAddress', `"${s.ipAddress}" is not an IPv4 address (four numbers 0-255, such as "10.0.1.25")`);
   }
+  errors.push(...referenceFieldErrors(mountTargetReferences, s));
   return errors;
 }
 

@@ -1,4 +1,5 @@
 import { type KindNames } from '../api/filesystem';
+import { type ReferenceField } from '../api/references';
 import { type StatusFields } from '../api/status';
 import { type ObjectRef } from '../api/workflow-contract';
 import { TerminalError } from '../domain/errors';
@@ -31,6 +32,8 @@ export interface KindDescriptor {
   failedStates: string[];
   /** The kind this one lives in (its AWS id is needed to create it), if any. */
   parent?: string;
+  /** Spec fields that name objects of other ACK controllers (resolved before create and apply). */
+  references?: readonly ReferenceField[];
   /** The status fields an observer can see of the resource (read from AWS). */
   observed: string[];
   /**
@@ -47,6 +50,8 @@ export interface KindActivityTypes {
   validate: string;
   /** (spec, namespace) => the parent's AWS id, once the parent can take children. */
   resolveParent?: string;
+  /** (spec, namespace, id?) => ResolvedReferences: the spec with its references' values; needs `references`. */
+  resolveReferences?: string;
   /** (ref, spec, parentId) => CreatedResource; idempotent through the object's token. */
   create: string;
   /** (ref) => an id an earlier run created for this object, if any. */
@@ -105,6 +110,8 @@ export interface ResourceManager<Spec = unknown, Description = unknown> {
   describe(id: string): Promise<Description | undefined>;
   idOf(description: Description): string;
   statusOf(description: Description): StatusFields;
+  /** The create-only spec values AWS holds for the resource (e.g. subnetID), by spec field. */
+  createdWith?(description: Description): Record<string, unknown>;
   /** Plans the calls that bring AWS to the spec and makes them; returns them in words. */
   apply(ref: ObjectRef, id: string, spec: Spec | undefined): Promise<string[]>;
   delete(id: string): Promise<void>;

@@ -1,8 +1,10 @@
 import * as wf from '@temporalio/workflow';
+import { resolvedReferencesField, type ResolvedReferences } from '../api/references';
 import { type StatusFields } from '../api/status';
 import { annotations, workflowPatches, type ObjectSnapshot } from '../api/workflow-contract';
 import { SyncState } from '../domain/conditions';
 import { takeOverMessage } from '../domain/ownership';
+import { usesReferences } from '../domain/references';
 import { describeFieldErrors, type FieldError } from '../domain/validate';
 import { type KindDescriptor } from '../kinds/kind';
 import {
@@ -58,15 +60,34 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     const readOnly = managed && snapshot.annotations[annotations.readOnly] === 'true';
     if (!readOnly) await life.ensureFinalizer();
     if (!ownId() && managed) await adopt(snapshot, readOnly);
-    if (!ownId()) await create(snapshot);
+    const desired = readOnly ? snapshot : await resolveReferences(snapshot);
+    if (!ownId()) await create(desired);
     let observed = await waitUntilReady();
-    if (managed && !readOnly) observed = await applySpec(snapshot, driftCheck, observed);
+    if (managed && !readOnly) observed = await applySpec(desired, driftCheck, observed);
     const id = ownId();
     const summary = readOnly
       ? `${words(id)} is available (read-only: observed, never changed)`
       : `${words(id)} is available`;
     await life.report({ state: SyncState.synced, message: summary }, observed);
     life.completePass(snapshot);
+  }
+
+  /**
+   * The spec as AWS should see it: each reference to another ACK controller's object replaced by
+   * the value that object's status offers, once it is synced (the step waits until then). The
+   * values are shown in status. Every pass resolves again, so a changed value is seen at the
+   * next spec change, resync request or drift check.
+   */
+  async function resolveReferences(snapshot: ObjectSnapshot): Promise<ObjectSnapshot> {
+    const resolve = types.resolveReferences;
+    if (!resolve || !usesReferences(kind.references, snapshot.spec) || !wf.patched(workflowPatches.references)) {
+      return snapshot;
+    }
+    const resolved = await life.step('resolving references', (a) =>
+      call<ResolvedReferences>(a.efs, resolve, snapshot.spec, ref.namespace, ownId()),
+    );
+    life.observe({ [resolvedReferencesField]: resolved.values });
+    return { ...snapshot, spec: resolved.spec as ObjectSnapshot['spec'] };
   }
 
   /** Finds or creates the resource (inside its parent, once the parent can take it) and reports it creating. */

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { referencedKinds } from '../../src/api/references';
 import { runCommand } from '../../src/cli/commands/orchestrator';
 import { loadConfig, type Settings } from '../../src/shared/config';
 import { repoRoot } from '../../src/shared/paths';
@@ -112,6 +113,8 @@ export function expectedObjectPermissions(crds: GeneratedCrd[] = generatedCrds()
   out.push('/events:create');
   // The namespace's default deletion policy annotation (src/activities/objects.ts).
   out.push('/namespaces:get');
+  // Objects of other ACK controllers that references name, read by name (src/kube/referenced.ts).
+  for (const target of Object.values(referencedKinds)) out.push(`${target.group}/${target.plural}:get`);
   return out.sort();
 }
 

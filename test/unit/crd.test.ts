@@ -155,7 +155,7 @@ const ackStatusFields = [
   'ownerID',
   'sizeInBytes',
 ];
-const createOnlyFields = ['availabilityZoneName', 'encrypted', 'kmsKeyID', 'performanceMode'];
+const createOnlyFields = ['availabilityZoneName', 'encrypted', 'kmsKeyID', 'kmsKeyRef', 'performanceMode'];
 
 describe('the FileSystem CRD', () => {
   const crd = committedCrd();
@@ -253,7 +253,7 @@ describe('the FileSystem CRD', () => {
     expect(problems).toEqual([]);
   });
 
-  it('makes the four create-only fields immutable once status.fileSystemID is set, with root-level CEL transition rules', () => {
+  it('makes the five create-only fields immutable once status.fileSystemID is set, with root-level CEL transition rules', () => {
     const rules = root['x-kubernetes-validations'] ?? [];
     for (const field of createOnlyFields) {
       const rule = rules.find((r) => r.fieldPath === `.spec.${field}`);

@@ -196,10 +196,16 @@ const rules: Rule[] = [
     message: /"ENABLED", "DISABLED".*not "ON"/,
   },
   {
-    rule: 'kmsKeyRef is not supported',
+    rule: 'kmsKeyRef needs encrypted: true',
     spec: { kmsKeyRef: { from: { name: 'key' } } },
     field: 'spec.kmsKeyRef',
-    message: /set kmsKeyID/,
+    message: /needs encrypted: true/,
+  },
+  {
+    rule: 'kmsKeyID and kmsKeyRef are not both set',
+    spec: { encrypted: true, kmsKeyID: 'alias/key', kmsKeyRef: { from: { name: 'key' } } },
+    field: 'spec.kmsKeyRef',
+    message: /set either kmsKeyID or kmsKeyRef, not both/,
   },
   {
     rule: 'replication is not supported yet',

@@ -1,5 +1,6 @@
 import { fileSystemCrd } from '../../api/crd';
 import { kinds } from '../../api/kinds';
+import { fileSystemReferences } from '../../api/references';
 import { validateFileSystemSpec } from '../../domain/validate';
 import { type KindDescriptor } from '../kind';
 
@@ -10,13 +11,15 @@ export const fileSystemDescriptor: KindDescriptor = {
   noun: 'file system',
   idField: 'fileSystemID',
   adoptionFields: ['fileSystemID', 'fileSystemId'],
-  createOnlyFields: ['availabilityZoneName', 'encrypted', 'kmsKeyID', 'performanceMode'],
+  createOnlyFields: ['availabilityZoneName', 'encrypted', 'kmsKeyID', 'kmsKeyRef', 'performanceMode'],
   readyStates: ['available'],
   goneStates: ['deleted'],
   failedStates: ['error'],
+  references: fileSystemReferences,
   observed: ['fileSystemID', 'lifeCycleState', 'numberOfMountTargets', 'sizeInBytes', 'name', 'availabilityZoneID'],
   activityTypes: {
     validate: 'validateSpec',
+    resolveReferences: 'resolveFileSystemReferences',
     create: 'createFileSystem',
     find: 'findFileSystem',
     adopt: 'describeForAdoption',

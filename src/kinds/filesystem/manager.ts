@@ -20,6 +20,7 @@ export function fileSystemManager({
     describe: (id) => efs.describeFileSystem(id),
     idOf: (fs) => fs.FileSystemId ?? '',
     statusOf: (fs) => statusFromDescription(fs, region),
+    createdWith: (fs) => ({ kmsKeyID: fs.KmsKeyId }),
     async apply(ref, id, spec) {
       const observed = await efs.observeSettings(id);
       if (!observed) throw deletedOutside(fileSystemDescriptor, id);

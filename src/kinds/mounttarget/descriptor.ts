@@ -1,5 +1,6 @@
 import { mountTargetCrd } from '../../api/crd';
 import { kinds } from '../../api/kinds';
+import { mountTargetReferences } from '../../api/references';
 import { type KindDescriptor } from '../kind';
 
 export const mountTargetDescriptor: KindDescriptor = {
@@ -9,15 +10,17 @@ export const mountTargetDescriptor: KindDescriptor = {
   noun: 'mount target',
   idField: 'mountTargetID',
   adoptionFields: ['mountTargetID', 'mountTargetId'],
-  createOnlyFields: ['fileSystemID', 'fileSystemRef', 'subnetID', 'ipAddress'],
+  createOnlyFields: ['fileSystemID', 'fileSystemRef', 'subnetID', 'subnetRef', 'ipAddress'],
   readyStates: ['available'],
   goneStates: ['deleted'],
   failedStates: ['error'],
   parent: 'FileSystem',
+  references: mountTargetReferences,
   observed: ['mountTargetID', 'lifeCycleState', 'networkInterfaceID', 'ipAddress', 'availabilityZoneName'],
   activityTypes: {
     validate: 'validateMountTargetSpec',
     resolveParent: 'resolveFileSystem',
+    resolveReferences: 'resolveMountTargetReferences',
     create: 'createMountTarget',
     adopt: 'describeMountTargetForAdoption',
     waitUntilReady: 'waitUntilMountTargetAvailable',

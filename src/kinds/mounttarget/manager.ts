@@ -44,6 +44,7 @@ export function mountTargetManager(
     describe: (id) => efs.describeMountTarget(id),
     idOf: (mt) => mt.MountTargetId ?? '',
     statusOf: mountTargetStatus,
+    createdWith: (mt) => ({ subnetID: mt.SubnetId }),
     // Security groups are the one updatable field.
     async apply(_ref, id, spec) {
       const desired = spec?.securityGroups;

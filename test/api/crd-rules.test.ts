@@ -105,6 +105,24 @@ describe('the updatable fields stay updatable after creation', () => {
   });
 });
 
+describe('references to ACK objects follow the fields they stand for', () => {
+  it('kmsKeyRef and subnetRef are create-only; securityGroupRefs stay updatable', async () => {
+    const key = (name: string) => ({ from: { name } });
+    expect(await create(server, 'FileSystem', 'by-ref', { encrypted: true, kmsKeyRef: key('a') })).toBeUndefined();
+    expect(await patchSpec(server, 'FileSystem', 'by-ref', { kmsKeyRef: key('b') })).toBeUndefined();
+    expect(await patchStatus(server, 'FileSystem', 'by-ref', { fileSystemID: fileSystemId })).toBeUndefined();
+    const kms = await patchSpec(server, 'FileSystem', 'by-ref', { kmsKeyRef: key('c') });
+    expect([kms?.code, kms?.message]).toEqual([422, expect.stringContaining('spec.kmsKeyRef is immutable once the')]);
+
+    const spec = { fileSystemID: fileSystemId, subnetRef: key('app'), securityGroupRefs: [key('web')] };
+    expect(await create(server, 'MountTarget', 'by-ref', spec)).toBeUndefined();
+    expect(await patchStatus(server, 'MountTarget', 'by-ref', { mountTargetID: 'fsmt-0123abcd' })).toBeUndefined();
+    const subnet = await patchSpec(server, 'MountTarget', 'by-ref', { subnetRef: key('other') });
+    expect([subnet?.code, subnet?.message]).toEqual([422, expect.stringContaining('spec.subnetRef is immutable')]);
+    expect(await patchSpec(server, 'MountTarget', 'by-ref', { securityGroupRefs: [key('db')] })).toBeUndefined();
+  });
+});
+
 describe('kubectl apply refuses structural mistakes at once', () => {
   const refused: [string, KindName, unknown, string][] = [
     [
@@ -201,7 +219,36 @@ describe('kubectl apply refuses structural mistakes at once', () => {
       { tags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}` })) },
       'spec.tags: Too many',
     ],
-    ['a mount target without subnet', 'MountTarget', { fileSystemID: fileSystemId }, 'spec.subnetID: Required value'],
+    [
+      'a mount target without subnet',
+      'MountTarget',
+      { fileSystemID: fileSystemId },
+      'set spec.subnetID or spec.subnetRef (an ACK Subnet object)',
+    ],
+    [
+      'a subnet id and a subnet reference',
+      'MountTarget',
+      { ...mountTarget, subnetRef: { from: { name: 'app' } } },
+      'set either spec.subnetID or spec.subnetRef, not both',
+    ],
+    [
+      'security group ids and references',
+      'MountTarget',
+      { ...mountTarget, securityGroups: ['sg-0123abcd'], securityGroupRefs: [{ from: { name: 'web' } }] },
+      'set either spec.securityGroups or spec.securityGroupRefs, not both',
+    ],
+    [
+      'a KMS key id and a KMS key reference',
+      'FileSystem',
+      { encrypted: true, kmsKeyID: 'alias/efs', kmsKeyRef: { from: { name: 'key' } } },
+      'set either spec.kmsKeyID or spec.kmsKeyRef, not both',
+    ],
+    [
+      'a KMS key reference without encryption',
+      'FileSystem',
+      { kmsKeyRef: { from: { name: 'key' } } },
+      'kmsKeyRef needs encrypted: true',
+    ],
     [
       'a mount target without file system',
       'MountTarget',
@@ -275,7 +322,7 @@ describe('kubectl apply refuses structural mistakes at once', () => {
       parse(fs.readFileSync(file, 'utf8')) as { kind: KindName; spec: unknown };
     const files = [
       path.join(__dirname, '..', 'fixtures', 'manifests', 'ack-bug-report-filesystem.yaml'),
-      ...['filesystem', 'mounttarget', 'accesspoint'].map((k) =>
+      ...['filesystem', 'mounttarget', 'accesspoint', 'references/filesystem', 'references/mounttarget'].map((k) =>
         path.join(__dirname, '..', '..', 'config', 'samples', `${k}.yaml`),
       ),
     ];

@@ -14,15 +14,13 @@ export async function readReferencedObject(
   name: string,
 ): Promise<unknown> {
   try {
-    return await kc
-      .makeApiClient(CustomObjectsApi)
-      .getNamespacedCustomObject({
-        group: target.group,
-        version: target.version,
-        plural: target.plural,
-        namespace,
-        name,
-      });
+    return await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: target.group,
+      version: target.version,
+      plural: target.plural,
+      namespace,
+      name,
+    });
   } catch (err) {
     if ((err as { code?: unknown }).code !== 404) throw err;
     if (namesAnObject((err as { body?: unknown }).body)) return undefined;

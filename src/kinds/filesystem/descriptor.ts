@@ -26,4 +26,5 @@ export const fileSystemDescriptor: KindDescriptor = {
     waitUntilGone: 'waitUntilDeleted',
   },
   legacy: { validatedInWorkflow: (spec) => validateFileSystemSpec(spec as never) },
+  publishesStorageClass: true,
 };

@@ -112,10 +112,6 @@ export function storageRequest(annotations: Record<string, string>, fileSystemId
       errors.push(`${prefix}gidRangeStart (${start}) must not be greater than ${prefix}gidRangeEnd (${end})`);
     }
     storageClass = { name, parameters, reclaimPolicy, volumeBindingMode };
-  } else if (settings.length > 0) {
-    errors.push(
-      `${settings.map(([key]) => key).join(', ')} set without ${storageAnnotations.storageClass}: name the StorageClass to publish`,
-    );
   }
 
   let mountTargets: DesiredMountTargets | undefined;

@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import type { StorageClassActivities } from '../activities/storage-class';
+import type { StorageClassActivities, WithdrawOutcome } from '../activities/storage-class';
 import { storageAnnotations, type StorageClassStatus } from '../api/storage-class';
 import { workflowPatches, type ObjectSnapshot, type StorageState } from '../api/workflow-contract';
 import { retryDelayMs } from '../domain/polling';
@@ -58,9 +58,18 @@ export class StoragePublisher {
     );
   }
 
-  /** Runs after a sync pass reached the desired state of the file system itself. */
+  /**
+   * Runs after a sync pass reached the desired state of the file system itself. A step of its own
+   * that had to wait (PersistentVolumes, a failed call) leaves the object Synced again once done.
+   */
   async publish(snapshot: ObjectSnapshot, fileSystemId: string, readOnly: boolean): Promise<void> {
     if (!this.involved(snapshot) || !wf.patched(workflowPatches.storageClass)) return;
+    const synced = { state: this.life.view.state, message: this.life.view.message };
+    await this.publishPass(snapshot, fileSystemId, readOnly);
+    if (this.life.view.state !== synced.state) await this.life.report(synced);
+  }
+
+  private async publishPass(snapshot: ObjectSnapshot, fileSystemId: string, readOnly: boolean): Promise<void> {
     const life = this.life;
     const state: StorageState = (life.st.storage ??= { handled: '' });
     const fingerprint = storageFingerprint(snapshot.annotations);
@@ -77,6 +86,9 @@ export class StoragePublisher {
         message: 'read-only objects publish nothing: remove services.k8s.aws/read-only to publish a StorageClass',
       });
       return;
+    }
+    if (state.storageClass !== undefined && state.storageClass !== name) {
+      await this.withdraw(state.storageClass, 'its annotation was removed or renamed');
     }
     if (request.errors.length > 0) {
       const message = request.errors.join('; ');
@@ -100,9 +112,6 @@ export class StoragePublisher {
       await this.mountTargetEvents([], removed);
     }
 
-    if (state.storageClass !== undefined && state.storageClass !== name) {
-      await this.withdraw(state.storageClass, 'its annotation was removed or renamed');
-    }
     if (!request.storageClass) {
       await this.status(undefined);
       return;
@@ -164,8 +173,14 @@ export class StoragePublisher {
     if (!wf.patched(workflowPatches.storageClass)) return;
     const life = this.life;
     const annotated = snapshot?.annotations[storageAnnotations.storageClass]?.trim();
-    const name = this.state?.storageClass ?? (annotated || undefined);
-    if (name !== undefined) await this.withdraw(name, 'the FileSystem is being deleted', false);
+    // The annotation's name too: a crash may have come between making the StorageClass and recording it.
+    const recorded = this.state?.storageClass;
+    const candidate = recorded ?? (annotated || undefined);
+    const ours =
+      candidate !== undefined &&
+      ((await this.withdraw(candidate, 'the FileSystem is being deleted', false)) === 'deleted' ||
+        candidate === recorded);
+    const name = ours ? candidate : undefined;
     if (deletesFileSystem) {
       await life.step(
         'waiting until no PersistentVolume uses the file system',
@@ -185,7 +200,7 @@ export class StoragePublisher {
   }
 
   /** Removes our StorageClass once no PersistentVolume of it is left (when asked to wait for them). */
-  private async withdraw(name: string, why: string, waitForVolumes = true): Promise<void> {
+  private async withdraw(name: string, why: string, waitForVolumes = true): Promise<WithdrawOutcome> {
     const life = this.life;
     if (waitForVolumes) {
       await this.status({
@@ -212,6 +227,7 @@ export class StoragePublisher {
       });
     }
     await this.status(undefined);
+    return outcome;
   }
 
   /**

@@ -123,33 +123,23 @@ export class StoragePublisher {
       storageActivities(`publishing StorageClass ${desired.name}`).publishStorageClass(life.ref, desired),
     );
     const where = `provisions access points on ${fileSystemId} (efs.csi.aws.com)`;
-    switch (published.outcome) {
-      case 'not-ours': {
-        const message = `StorageClass ${desired.name} exists and is not this FileSystem's (${published.owner ?? 'made outside the orchestrator'}): left as it is; choose another name in ${storageAnnotations.storageClass}`;
-        await this.status({ name: desired.name, ready: false, reason: 'NotOurs', message });
-        if (changed || this.written === undefined)
-          await life.emit({ type: 'Warning', reason: 'StorageClassNotOurs', message });
-        return;
-      }
-      case 'created':
-        state.storageClass = desired.name;
-        await life.emit({
-          type: 'Normal',
-          reason: 'StorageClassCreated',
-          message: `StorageClass ${desired.name} created: ${where}`,
-        });
-        break;
-      case 'replaced':
-        state.storageClass = desired.name;
-        await life.emit({
-          type: 'Normal',
-          reason: 'StorageClassReplaced',
-          message: `StorageClass ${desired.name} replaced, since a StorageClass cannot change in place: ${published.changes.join('; ')}`,
-        });
-        break;
-      default:
-        state.storageClass = desired.name;
+    if (published.outcome === 'not-ours') {
+      const message = `StorageClass ${desired.name} exists and is not this FileSystem's (${published.owner ?? 'made outside the orchestrator'}): left as it is; choose another name in ${storageAnnotations.storageClass}`;
+      if (await this.status({ name: desired.name, ready: false, reason: 'NotOurs', message }))
+        await life.emit({ type: 'Warning', reason: 'StorageClassNotOurs', message });
+      return;
     }
+    state.storageClass = desired.name;
+    const news =
+      published.outcome === 'created'
+        ? { reason: 'StorageClassCreated', message: `StorageClass ${desired.name} created: ${where}` }
+        : published.outcome === 'replaced'
+          ? {
+              reason: 'StorageClassReplaced',
+              message: `StorageClass ${desired.name} replaced, since a StorageClass cannot change in place: ${published.changes.join('; ')}`,
+            }
+          : undefined;
+    if (news) await life.emit({ type: 'Normal', ...news });
     await this.status({
       name: desired.name,
       ready: true,
@@ -271,10 +261,13 @@ export class StoragePublisher {
     }
   }
 
-  /** Writes status.storageClass when it says something new (undefined removes it); like an Event, a failed write never stops a pass. */
-  private async status(next: StorageClassStatus | undefined): Promise<void> {
+  /**
+   * Writes status.storageClass when it says something new (undefined removes it), and says whether
+   * it did; like an Event, a failed write never stops a pass.
+   */
+  private async status(next: StorageClassStatus | undefined): Promise<boolean> {
     const json = JSON.stringify(next ?? null);
-    if (json === this.written) return;
+    if (json === this.written) return false;
     try {
       await storageActivities('status: StorageClass').writeStorageClassStatus(
         this.life.ref,
@@ -285,5 +278,6 @@ export class StoragePublisher {
     } catch (err) {
       wf.log.warn('StorageClass status not written', { error: classificationOf(err).message });
     }
+    return true;
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { CoreV1Api, StorageV1Api, type V1StorageClass } from '@kubernetes/client-node';
 import { DescribeFileSystemsCommand, type EFSClient } from '@aws-sdk/client-efs';
 import { ConditionType, type FileSystemObject } from '../../src/api/filesystem';
@@ -20,6 +21,7 @@ import {
   waitForObjectCondition,
   type E2eContext,
 } from './harness';
+import { runCli } from './ops-helpers';
 
 /**
  * A FileSystem published as a StorageClass of the EFS CSI driver, on the real stack with the
@@ -144,6 +146,12 @@ test('the StorageClass appears only once the file system has an available mount 
   expect(waiting?.status?.storageClass?.message).toContain(id);
   expect(conditionOf(waiting, storageClassCondition)?.status).toBe('False');
   expect(await storageClass(name)).toBeUndefined();
+  const explained = await runCli(ctx, ['explain', `${ctx.namespace}/published`]);
+  expect(explained.stdout).toMatch(
+    new RegExp(
+      `StorageClass: +${name} \\(not ready: WaitingForMountTarget\\): StorageClass ${name} waits for an available mount target of ${id}`,
+    ),
+  );
 
   await applyObject(ctx, 'MountTarget', 'published-a', {
     fileSystemRef: { from: { name: 'published' } },
@@ -170,6 +178,21 @@ test('the StorageClass appears only once the file system has an available mount 
   });
   const ready = await waitForCondition(ctx, 'published', storageClassCondition, 'True');
   expect(ready.status?.storageClass).toMatchObject({ name, ready: true, reason: 'Published' });
+  // `kubectl get filesystems -o wide` names it and says it is ready.
+  const wide = execFileSync(
+    ctx.env.KUBECTL ?? 'kubectl',
+    ['get', 'filesystem', 'published', '-n', ctx.namespace, '-o', 'wide'],
+    { encoding: 'utf8', env: { ...process.env, KUBECONFIG: ctx.env.KUBECONFIG } },
+  ).split('\n');
+  // Columns are found by where their header starts (empty cells leave only spaces).
+  const column = (title: string): string => {
+    const header = wide[0] ?? '';
+    const start = header.indexOf(title);
+    const next = header.slice(start).search(/ \S/);
+    return (wide[1] ?? '').slice(start, next < 0 ? undefined : start + next + 1).trim();
+  };
+  expect(column('STORAGECLASS')).toBe(name);
+  expect(column('SC-READY')).toBe('True');
 
   // Parameters cannot change in place: a new StorageClass of the same name replaces the old one.
   await patchObject(ctx, 'FileSystem', 'published', {

@@ -23,7 +23,7 @@ import { matches } from './validate';
  */
 
 export interface StorageRequest {
-  storageClass?: Omit<DesiredStorageClass, 'parameters'> & { parameters: Record<string, string> };
+  storageClass?: DesiredStorageClass;
   mountTargets?: DesiredMountTargets;
   /** Every broken rule, each naming the annotation to fix. */
   errors: string[];
@@ -67,7 +67,7 @@ export function storageRequest(annotations: Record<string, string>, fileSystemId
   const settings = Object.entries(own).filter(([key]) => key.startsWith(prefix));
   const known = Object.keys(efsCsiParameters).filter((p) => !(orchestratorParameters as string[]).includes(p));
 
-  let storageClass: StorageRequest['storageClass'];
+  let storageClass: DesiredStorageClass | undefined;
   if (name !== undefined) {
     if (name.length === 0 || name.length > 253 || !dnsSubdomain.test(name)) {
       errors.push(

@@ -73,7 +73,6 @@ export class StoragePublisher {
     const life = this.life;
     const state: StorageState = (life.st.storage ??= { handled: '' });
     const fingerprint = storageFingerprint(snapshot.annotations);
-    const changed = state.handled !== fingerprint;
     state.handled = fingerprint;
     const request = storageRequest(snapshot.annotations, fileSystemId);
     const name = request.storageClass?.name;
@@ -92,8 +91,8 @@ export class StoragePublisher {
     }
     if (request.errors.length > 0) {
       const message = request.errors.join('; ');
-      await this.status({ name, ready: false, reason: 'InvalidAnnotation', message });
-      if (changed) await life.emit({ type: 'Warning', reason: 'InvalidAnnotation', message });
+      if (await this.status({ name, ready: false, reason: 'InvalidAnnotation', message }))
+        await life.emit({ type: 'Warning', reason: 'InvalidAnnotation', message });
       return;
     }
 

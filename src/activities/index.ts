@@ -7,6 +7,7 @@ import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
 import { createObjectActivities, objectClients } from './objects';
 import { createOwnershipActivities } from './ownership';
+import { createStorageClassActivities } from './storage-class';
 
 export type { WaitArgs } from './polling';
 
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...byKind,
     ...createObjectActivities(clientFor),
     ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
+    ...createStorageClassActivities({ clientFor, efs: deps.efs }),
   };
 }
 

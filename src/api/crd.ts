@@ -31,6 +31,7 @@ import {
   resolvedReferencesField,
   type ReferenceField,
 } from './references';
+import { storageClassCondition } from './storage-class';
 
 /**
  * The CustomResourceDefinitions, built from code so that the schema, its CEL rules and the
@@ -366,6 +367,17 @@ export function fileSystemStatusSchema(): Schema {
       valueInIA: int('Bytes in Infrequent Access.'),
       valueInStandard: int('Bytes in Standard.'),
     }),
+    storageClass: obj(
+      'The StorageClass of the EFS CSI driver published for this file system (annotation efs-orchestrator.io/storage-class).',
+      {
+        name: str('Name of the StorageClass.'),
+        ready: bool('Whether the StorageClass exists, is current and names this file system.'),
+        reason: str(
+          'Why it is (not) ready: Published, WaitingForMountTarget, NotOurs, InvalidAnnotation, Removing, ReadOnly.',
+        ),
+        message: str('What the StorageClass waits for, or what to fix.'),
+      },
+    ),
   });
 }
 
@@ -436,6 +448,8 @@ export function fileSystemCrd(): Schema {
       { name: 'MOUNTTARGETS', type: 'integer', jsonPath: '.status.numberOfMountTargets', priority: 1 },
       { name: 'PERFORMANCEMODE', type: 'string', jsonPath: '.spec.performanceMode', priority: 1 },
       { name: 'THROUGHPUTMODE', type: 'string', jsonPath: '.spec.throughputMode', priority: 1 },
+      { name: 'STORAGECLASS', type: 'string', jsonPath: '.status.storageClass.name', priority: 1 },
+      { name: 'SC-READY', type: 'string', jsonPath: condition(storageClassCondition), priority: 1 },
       { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
     ],
     Object.entries(fileSystemCreateOnly).map(([field, what]) => createOnly(field, 'fileSystemID', what, 'file system')),

@@ -5,6 +5,7 @@
  */
 import { type KubeObject } from './object';
 import { type CommonStatus } from './status';
+import { type StorageClassStatus } from './storage-class';
 
 export type { ObjectMeta } from './object';
 
@@ -79,6 +80,8 @@ export type FileSystemStatus = CommonStatus & {
   name?: string;
   numberOfMountTargets?: number;
   ownerID?: string;
+  /** The StorageClass published for the file system, when its annotations ask for one. */
+  storageClass?: StorageClassStatus;
   sizeInBytes?: {
     timestamp?: string;
     value?: number;

@@ -9,6 +9,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   labels?: Record<string, string>;
   finalizers?: string[];
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
   deletionTimestamp?: string;
   creationTimestamp?: string;
 }

@@ -53,6 +53,17 @@ export interface CarriedState {
   resyncRequested: boolean;
   /** The last resync-request annotation value acted on. */
   handledResyncRequest?: string;
+  /** What the object publishes for the EFS CSI driver (a FileSystem's StorageClass and owned mount targets). */
+  storage?: StorageState;
+}
+
+export interface StorageState {
+  /** The storage annotations (as one fingerprint) the last pass acted on. */
+  handled: string;
+  /** The StorageClass this object made and has not removed yet. */
+  storageClass?: string;
+  /** Whether this object has made MountTarget objects of its own. */
+  ownsMountTargets?: boolean;
 }
 
 /** What `efs-orchestrator explain` and the UI's query tab show. */
@@ -113,4 +124,9 @@ export const workflowPatches = {
    * resolved in a step of their own before create and apply (before, such specs were refused).
    */
   references: 'references',
+  /**
+   * A FileSystem publishes a StorageClass of the EFS CSI driver and owned mount targets when its
+   * annotations ask; its deletion removes them and waits while PersistentVolumes use it.
+   */
+  storageClass: 'storage-class',
 } as const;

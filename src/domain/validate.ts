@@ -51,7 +51,7 @@ export {
 export const maxTags = tagLimits.perResource - ownTags({ namespace: '', name: '', uid: '' }).length;
 
 const oneOf = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
-const matches = (pattern: string, value: string): boolean => new RegExp(pattern, 'u').test(value);
+export const matches = (pattern: string, value: string): boolean => new RegExp(pattern, 'u').test(value);
 /** Length in characters (code points), as the API counts them. */
 const charLength = (s: string): number => [...s].length;
 

@@ -43,6 +43,11 @@ export interface KindDescriptor {
   activityTypes: KindActivityTypes;
   /** Behaviour of histories recorded before the engine was shared (see workflowPatches). */
   legacy?: LegacyBehaviour;
+  /**
+   * Its objects may publish a StorageClass of the EFS CSI driver and own MountTarget objects
+   * (src/workflows/storage-class.ts), and its deletion waits while PersistentVolumes use it.
+   */
+  publishesStorageClass?: boolean;
 }
 
 export interface KindActivityTypes {

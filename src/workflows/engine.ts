@@ -15,6 +15,7 @@ import {
   type KindActivities,
   type StepActivities,
 } from './lifecycle';
+import { StoragePublisher } from './storage-class';
 
 /** How many apply-and-read-back rounds a sync makes before it says AWS does not keep the spec. */
 const maxApplyRounds = 5;
@@ -35,6 +36,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     (): string => `${kind.noun}: ${ownId() ?? '(not created yet)'}`,
   );
   const { ref, st } = life;
+  const storage = kind.publishesStorageClass ? new StoragePublisher(life) : undefined;
   const words = (id: string | undefined): string => `EFS ${kind.noun} ${id}`;
   /** Kinds inside a file system keep their own id apart from the file system's. */
   const ownId = (): string | undefined => (kind.parent ? st.resourceId : st.fileSystemId);
@@ -70,6 +72,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       : `${words(id)} is available`;
     await life.report({ state: SyncState.synced, message: summary }, observed);
     life.completePass(snapshot);
+    if (storage && id) await storage.publish(snapshot, id, readOnly);
   }
 
   /**
@@ -215,6 +218,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       (await life.retains(snapshot)) ||
       (readOnly && (legacy.validatedInWorkflow ? wf.patched(workflowPatches.fullManagement) : true));
     let notOurs: string | undefined;
+    let storageWithdrawn = false;
     if (!retain) {
       // A crash may have hidden a resource created for this object: look it up by its token.
       const find = types.find;
@@ -232,6 +236,10 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
         notOurs = await life.notOursToDelete(id, words(id));
       }
       if (id && !notOurs) {
+        if (storage) {
+          await storage.beforeDeletion(snapshot, id, true);
+          storageWithdrawn = true;
+        }
         await life.report({ state: SyncState.deleting, message: `deleting ${words(id)}` });
         await life.step(`Delete${kind.kind}`, (a) => call(a.efs, types.delete, id), false);
         if (!legacy.deletionDidNotWait || wf.patched(workflowPatches.deletionWaitsUntilGone)) {
@@ -240,6 +248,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
         life.lifeCycleState = 'deleted';
       }
     }
+    if (storage && !storageWithdrawn) await storage.beforeDeletion(snapshot, ownId(), false);
     await life.releaseObject(
       notOurs
         ? `finalizer removed; ${notOurs}`

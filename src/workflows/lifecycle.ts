@@ -116,6 +116,8 @@ export class ObjectLifecycle {
   handlingResyncRequest: string | undefined;
   /** The take-over annotation value the pass in progress saw. */
   takeOverAtPass: string | undefined;
+  /** News a kind's own additions wait for (e.g. a FileSystem's storage annotations changed): it starts a pass too. */
+  otherNews: () => boolean = () => false;
 
   constructor(
     readonly kind: string,
@@ -163,7 +165,8 @@ export class ObjectLifecycle {
       (st.latest?.generation ?? 0) > st.handledGeneration ||
       st.resyncRequested ||
       this.resyncRequestOf(st.latest) !== st.handledResyncRequest ||
-      this.takeOverAnswered()
+      this.takeOverAnswered() ||
+      this.otherNews()
     );
   }
 

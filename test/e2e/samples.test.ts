@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, StorageV1Api } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { ConditionType } from '../../src/api/filesystem';
 import { kindInfo } from '../../src/api/kinds';
+import { storageAnnotations, storageClassCondition } from '../../src/api/storage-class';
 import { repoRoot } from '../../src/shared/paths';
 import { createE2eContext, deleteObject, waitForGone, waitForObjectCondition, type E2eContext } from './harness';
 
@@ -20,7 +21,8 @@ const samples = fs
   .filter((f) => f.endsWith('.yaml'))
   .flatMap((f) =>
     parseAllDocuments(fs.readFileSync(path.join(samplesDir, f), 'utf8')).map(
-      (d) => d.toJS() as { kind: string; metadata: { name: string }; spec: unknown },
+      (d) =>
+        d.toJS() as { kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec: unknown },
     ),
   );
 
@@ -28,8 +30,13 @@ let ctx: E2eContext;
 afterAll(() => ctx?.close());
 
 test('every sample applies unchanged and syncs, then all of them delete together', async () => {
-  expect(samples.map((s) => s.kind).sort()).toEqual(['AccessPoint', 'FileSystem', 'MountTarget']);
+  expect(samples.map((s) => s.kind).sort()).toEqual(['AccessPoint', 'FileSystem', 'FileSystem', 'MountTarget']);
+  // The StorageClass sample's class is cluster-scoped: this run publishes it under a name of its own.
+  const published = samples.find((s) => s.metadata.annotations?.[storageAnnotations.storageClass]);
+  expect(published).toBeDefined();
   ctx = await createE2eContext('samples');
+  const className = `efs-shared-${ctx.runId}`;
+  if (published?.metadata.annotations) published.metadata.annotations[storageAnnotations.storageClass] = className;
   for (const sample of samples) {
     await ctx.fileSystems.api.createNamespacedCustomObject({
       group: 'efs.services.k8s.aws',
@@ -41,8 +48,19 @@ test('every sample applies unchanged and syncs, then all of them delete together
   }
   for (const sample of samples)
     await waitForObjectCondition(ctx, sample.kind, sample.metadata.name, ConditionType.synced, 'True', 180_000);
+  await waitForObjectCondition(
+    ctx,
+    'FileSystem',
+    published?.metadata.name ?? '',
+    storageClassCondition,
+    'True',
+    180_000,
+  );
+  const storage = ctx.kc.makeApiClient(StorageV1Api);
+  expect((await storage.readStorageClass({ name: className })).provisioner).toBe('efs.csi.aws.com');
   for (const sample of samples) await deleteObject(ctx, sample.kind, sample.metadata.name);
   for (const sample of samples) await waitForGone(ctx, sample.kind, sample.metadata.name, 180_000);
+  await expect(storage.readStorageClass({ name: className })).rejects.toMatchObject({ code: 404 });
   const events = await ctx.kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ctx.namespace });
   expect(events.items.map((e) => e.reason)).toContain('Synced');
 });

@@ -16,6 +16,7 @@ import {
   containerPorts,
   expectedLeasePermissions,
   expectedObjectPermissions,
+  expectedStoragePermissions,
   field,
   find,
   generatedCrds,
@@ -192,14 +193,26 @@ describe('the Helm chart', () => {
     expect(renderError({ 'aws.credentials.source': 'secret' })).toMatch(/aws\.credentials\.secretName is required/);
   });
 
-  it('a single watched namespace: namespaced RBAC there, the Lease beside it, no ClusterRole', () => {
+  it('a single watched namespace: namespaced RBAC there, the Lease beside it, cluster-wide only StorageClasses and PersistentVolume reads', () => {
     const objects = render({ 'watch.namespace': 'team-a', 'watch.labelSelector': 'team=a', logLevel: 'debug' });
-    expect(all(objects, 'ClusterRole')).toEqual([]);
-    expect(all(objects, 'ClusterRoleBinding')).toEqual([]);
+    // StorageClasses and PersistentVolumes are cluster-scoped: a Role cannot grant them.
+    const clusterRoles = all(objects, 'ClusterRole');
+    expect(clusterRoles).toHaveLength(1);
+    const storageRole = clusterRoles[0] as K8sObject;
+    expect(storageRole.metadata.name).toMatch(/-storage$/);
+    expect(permissionsOf(storageRole)).toEqual(expectedStoragePermissions());
+    expect(all(objects, 'ClusterRoleBinding').map((b) => b.roleRef)).toEqual([
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: storageRole.metadata.name },
+    ]);
     const roles = all(objects, 'Role');
     expect(roles.map((r) => r.metadata.namespace)).toEqual(['team-a', 'team-a']);
     const permissions = roles.flatMap(permissionsOf).sort();
-    expect(permissions).toEqual([...expectedObjectPermissions(), ...expectedLeasePermissions(defaultLeaseName)].sort());
+    expect(permissions).toEqual(
+      [
+        ...expectedObjectPermissions(undefined, 'namespaced-only'),
+        ...expectedLeasePermissions(defaultLeaseName),
+      ].sort(),
+    );
     expect(all(objects, 'RoleBinding').map((b) => b.metadata.namespace)).toEqual(['team-a', 'team-a']);
     const data = configData(objects);
     assertOrchestratorEnvironment(data);

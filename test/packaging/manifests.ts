@@ -102,9 +102,13 @@ export function permissionsOf(role: K8sObject): Permission[] {
 
 /**
  * What the orchestrator does with its objects: reads and watches them, patches their metadata
- * (finalizers) and their status, and creates core Events about them. Nothing more.
+ * (finalizers) and their status, and creates core Events about them; creates and deletes the
+ * MountTarget objects a FileSystem owns. With `storage` (default), the cluster-scoped part too.
  */
-export function expectedObjectPermissions(crds: GeneratedCrd[] = generatedCrds()): Permission[] {
+export function expectedObjectPermissions(
+  crds: GeneratedCrd[] = generatedCrds(),
+  storage: 'with-storage' | 'namespaced-only' = 'with-storage',
+): Permission[] {
   const out: Permission[] = [];
   for (const crd of crds) {
     for (const verb of ['get', 'list', 'watch', 'patch']) out.push(`${crd.group}/${crd.plural}:${verb}`);
@@ -115,7 +119,23 @@ export function expectedObjectPermissions(crds: GeneratedCrd[] = generatedCrds()
   out.push('/namespaces:get');
   // Objects of other ACK controllers that references name, read by name (src/kube/referenced.ts).
   for (const target of Object.values(referencedKinds)) out.push(`${target.group}/${target.plural}:get`);
+  // The MountTarget objects a FileSystem owns (src/kube/storage-class.ts).
+  out.push('efs.services.k8s.aws/mounttargets:create', 'efs.services.k8s.aws/mounttargets:delete');
+  if (storage === 'with-storage') out.push(...expectedStoragePermissions());
   return out.sort();
+}
+
+/**
+ * A FileSystem published as a StorageClass (src/kube/storage-class.ts): its StorageClass is read,
+ * created and deleted (replaced), PersistentVolumes are listed. Both are cluster-scoped.
+ */
+export function expectedStoragePermissions(): Permission[] {
+  return [
+    'storage.k8s.io/storageclasses:get',
+    'storage.k8s.io/storageclasses:create',
+    'storage.k8s.io/storageclasses:delete',
+    '/persistentvolumes:list',
+  ].sort();
 }
 
 /** The leader election Lease: created once, then read and renewed by name (src/watcher/leader.ts). */

@@ -32,6 +32,19 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 filesystems mounttargets accesspoints
 {{- end -}}
 
+{{/*
+A FileSystem published as a StorageClass reads, creates and deletes its own StorageClass (never
+another object's), and its deletion waits while PersistentVolumes use the file system.
+*/}}
+{{- define "efs-orchestrator.storageRules" -}}
+- apiGroups: [storage.k8s.io]
+  resources: [storageclasses]
+  verbs: [get, create, delete]
+- apiGroups: ['']
+  resources: [persistentvolumes]
+  verbs: [list]
+{{- end -}}
+
 {{/* Where the watchers' Lease lives, as the orchestrator decides it (src/watcher/leader.ts). */}}
 {{- define "efs-orchestrator.leaseNamespace" -}}
 {{- .Values.leaderElection.namespace | default .Values.watch.namespace | default .Release.Namespace -}}

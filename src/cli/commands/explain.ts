@@ -3,6 +3,7 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
 import { ConditionType } from '../../api/filesystem';
 import { kindInfo } from '../../api/kinds';
+import { type StorageClassStatus } from '../../api/storage-class';
 import { stateQuery, type WorkflowState } from '../../api/workflow-contract';
 import { loadKubeConfig } from '../../kube/client';
 import { kubeSettings } from '../../kube/settings';
@@ -142,6 +143,14 @@ export function renderExplanation(
   );
   // A mount target or access point belongs to a file system: name it too.
   if (status?.fileSystemID && status.fileSystemID !== resourceId) field('File system', status.fileSystemID);
+  // A FileSystem published as a StorageClass: whether it is ready, else what it waits for.
+  const storageClass = (status as { storageClass?: StorageClassStatus } | undefined)?.storageClass;
+  if (storageClass) {
+    field(
+      'StorageClass',
+      `${storageClass.name ?? '(no name)'} (${storageClass.ready ? 'ready' : `not ready: ${storageClass.reason}`}): ${storageClass.message}`,
+    );
+  }
   // kubectl's copy of the applied manifest repeats the spec below, at length.
   const annotations = Object.fromEntries(
     Object.entries(metadata.annotations ?? {}).filter(

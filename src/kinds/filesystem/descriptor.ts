@@ -29,4 +29,5 @@ export const fileSystemDescriptor: KindDescriptor = {
     waitUntilGone: 'waitUntilDeleted',
   },
   legacy: { validatedInWorkflow: (spec) => validateFileSystemSpec(spec as never) },
+  publishesStorageClass: true,
 };

@@ -20,6 +20,8 @@ export class FakeWorld {
   readonly calls: Call[] = [];
   readonly statuses: StatusWrite[] = [];
   readonly events: { reason: string; message: string }[] = [];
+  /** status.storageClass as written (undefined: removed). */
+  readonly storageStatuses: unknown[] = [];
   namespacePolicy: string | undefined = undefined;
   private nextId = 1;
   readonly behaviour: Record<string, Handler> = {};
@@ -58,6 +60,16 @@ export class FakeWorld {
       [t.waitUntilGone]: async () => undefined,
       resourceOwnership: async () => ({ kind: 'ours' }),
       claimResource: async () => ({ kind: 'adoptable-unowned' }),
+      // What a kind that publishes a StorageClass adds (src/activities/storage-class.ts).
+      publishStorageClass: async () => ({ outcome: 'created' }),
+      withdrawStorageClass: async () => 'deleted',
+      ensureNoVolumes: async () => undefined,
+      ensureOwnedMountTargets: async () => ({ created: [], removed: [] }),
+      removeOwnedMountTargets: async () => [],
+      availableMountTargets: async () => 1,
+      writeStorageClassStatus: async (_ref: ObjectRef, status: unknown) => {
+        this.storageStatuses.push(status);
+      },
     };
     const all: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
     for (const name of Object.keys(defaults)) {

@@ -25,3 +25,10 @@ export const widgetDescriptor: KindDescriptor = {
     waitUntilGone: 'waitUntilWidgetGone',
   },
 };
+
+/** The fake kind with what a FileSystem adds: a StorageClass and owned mount targets (src/workflows/storage-class.ts). */
+export const storageWidgetDescriptor: KindDescriptor = {
+  ...widgetDescriptor,
+  workflowType: 'storageWidgetWorkflow',
+  publishesStorageClass: true,
+};

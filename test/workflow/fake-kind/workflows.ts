@@ -1,8 +1,13 @@
 import { runKind } from '../../../src/workflows/engine';
 import { type LifecycleInput } from '../../../src/workflows/lifecycle';
-import { widgetDescriptor } from './descriptor';
+import { storageWidgetDescriptor, widgetDescriptor } from './descriptor';
 
 /** The fake kind's workflow: the generic engine with its descriptor, as every real kind's is. */
 export async function widgetWorkflow(input: LifecycleInput): Promise<void> {
   return runKind(widgetDescriptor, input);
+}
+
+/** The fake kind publishing a StorageClass, as a FileSystem does. */
+export async function storageWidgetWorkflow(input: LifecycleInput): Promise<void> {
+  return runKind(storageWidgetDescriptor, input);
 }

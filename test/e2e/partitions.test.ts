@@ -1,15 +1,18 @@
-import { DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { ConditionType, type FileSystemObject } from '../../src/api/filesystem';
+import { kindInfo } from '../../src/api/kinds';
 import { annotations } from '../../src/api/workflow-contract';
+import { KindClient } from '../../src/kube/client';
 import { roleAccountMapName } from '../../src/kube/aws-targets';
 import { repoRoot } from '../../src/shared/paths';
 import {
   applyFileSystem,
+  applyObject,
   conditionOf,
   createE2eContext,
   deleteObject,
@@ -19,6 +22,7 @@ import {
   startOrchestrator,
   waitForCondition,
   waitForGone,
+  waitForObjectCondition,
   type E2eContext,
 } from './harness';
 
@@ -125,15 +129,18 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  // The objects go while the orchestrator still runs, so their namespaces can go too (no finalizer left).
+  // The objects go while the orchestrator still runs: no finalizer is left behind in any namespace.
   for (const where of [ctx, ...namespaces.map((namespace) => ({ ...ctx, namespace }))]) {
-    const names = (await ctx.fileSystems.list(where.namespace)).items.map((o) => o.metadata.name);
-    for (const name of names) await deleteObject(where, 'FileSystem', name);
-    for (const name of names) await waitForGone(where, 'FileSystem', name);
+    for (const kind of ['MountTarget', 'FileSystem']) {
+      const client = new KindClient(ctx.kc, kindInfo(kind).names);
+      const names = (await client.list(where.namespace)).items.map((o) => o.metadata.name);
+      for (const name of names) await deleteObject(where, kind, name);
+      for (const name of names) await waitForGone(where, kind, name);
+    }
   }
   await ctx.close();
   clients.forEach((c) => c.destroy());
-  for (const name of namespaces) await core.deleteNamespace({ name }).catch(() => undefined);
+  // The stack runs no namespace controller: deleted namespaces stay Terminating, so they are left as they are.
 });
 
 describe('Regions and accounts', () => {
@@ -177,6 +184,37 @@ describe('Regions and accounts', () => {
         key({ region, ...(account ? { account } : {}) }),
       ]);
     }
+  });
+
+  it('a mount target lives in its file system’s Region: one that names another Region is refused, saying so', async () => {
+    const fileSystemRef = { from: { name: 'own-west' } };
+    await applyObject(ctx, 'MountTarget', 'mt-elsewhere', { fileSystemRef, subnetID: 'subnet-0123abcd1a' });
+    const refused = await waitForObjectCondition(ctx, 'MountTarget', 'mt-elsewhere', ConditionType.terminal, 'True');
+    expect(conditionOf(refused, ConditionType.terminal)).toMatchObject({
+      reason: 'FileSystemInAnotherRegion',
+      message: expect.stringContaining(
+        `FileSystem ${ctx.namespace}/own-west lives in us-west-2, but this object's Region is us-east-1`,
+      ) as string,
+    });
+    await deleteObject(ctx, 'MountTarget', 'mt-elsewhere');
+    await applyObject(
+      ctx,
+      'MountTarget',
+      'mt-west',
+      { fileSystemRef, subnetID: 'subnet-0123abcd1a' },
+      { [annotations.region]: 'us-west-2' },
+    );
+    const synced = await waitForObjectCondition(ctx, 'MountTarget', 'mt-west', ConditionType.synced, 'True');
+    const status = synced.status as { mountTargetID?: string; ackResourceMetadata?: { region?: string } };
+    expect(status.ackResourceMetadata?.region).toBe('us-west-2');
+    const inRegion = async (region: string) =>
+      (
+        await (await efsAs(region)).send(new DescribeMountTargetsCommand({ MountTargetId: status.mountTargetID }))
+      ).MountTargets?.map((mt) => mt.MountTargetId);
+    expect(await inRegion('us-west-2')).toEqual([status.mountTargetID]);
+    await expect(inRegion('us-east-1')).rejects.toMatchObject({ name: 'MountTargetNotFound' });
+    await deleteObject(ctx, 'MountTarget', 'mt-west');
+    await waitForGone(ctx, 'MountTarget', 'mt-west');
   });
 
   it('an account without a role waits, saying what to add, and goes on once the mapping appears', async () => {

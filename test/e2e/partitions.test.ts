@@ -217,7 +217,7 @@ describe('Regions and accounts', () => {
     await waitForGone(ctx, 'MountTarget', 'mt-west');
   });
 
-  it('an account without a role waits, saying what to add, and goes on once the mapping appears', async () => {
+  it('an account without a usable role waits, saying what to add or fix, and goes on once it is there', async () => {
     const teamC = await namespaceContext('c', { [annotations.namespaceOwnerAccountId]: accountC });
     await applyFileSystem(teamC, 'c-waits', {});
     const waiting = await waitForCondition(teamC, 'c-waits', ConditionType.recoverable, 'True');
@@ -228,8 +228,18 @@ describe('Regions and accounts', () => {
       `ConfigMap ${ctx.namespace}/${roleAccountMapName} maps no role to it: add the key "${accountC}"`,
     );
     expect(waiting.status?.fileSystemID).toBeUndefined();
-    // No restart: the map is read again while the object waits.
-    await setRoleMap({ ...sampleRoleMap.data, [accountC]: roleOf(accountC) });
+    // No restart: the map is read again while the object waits. First a role STS refuses (its trust policy) ...
+    await ctx.admin.setConfig({ refusedRoleArns: [roleOf(accountC)] });
+    try {
+      await setRoleMap({ ...sampleRoleMap.data, [accountC]: roleOf(accountC) });
+      await eventually('AssumeRoleRefused on c-waits', async () => {
+        const condition = conditionOf(await getFileSystem(teamC, 'c-waits'), ConditionType.recoverable);
+        return condition?.reason === 'AssumeRoleRefused' && condition.message.includes(roleOf(accountC));
+      });
+    } finally {
+      // ... then one it lets the orchestrator assume.
+      await ctx.admin.setConfig({ refusedRoleArns: [] });
+    }
     const synced = await waitForCondition(teamC, 'c-waits', ConditionType.synced, 'True', 90_000);
     expect(synced.status?.ackResourceMetadata?.ownerAccountID).toBe(accountC);
     expect(await partitionsHolding(synced.status?.fileSystemID as string)).toEqual([

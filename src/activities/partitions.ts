@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { annotations, objectOfWorkflowId, type ObjectRef } from '../api/workflow-contract';
+import { annotations, objectOfWorkflowId, workflowIdFor, type ObjectRef } from '../api/workflow-contract';
 import { type AssumedRoles, type AwsCredentialIdentityProvider } from '../aws/assume-role';
 import { type EfsGateway } from '../aws/efs';
 import { type EfsGateways } from '../aws/efs-gateways';
@@ -12,7 +12,7 @@ import { type KindDescriptor } from '../kinds/kind';
 import { type AwsTargetReader } from '../kube/aws-targets';
 import { type ObjectClients } from './objects';
 
-/** Where one object's calls go: its partition, and the assumed role when that is another account. */
+/** Where one object's calls go: its partition, and the EFS gateway of it (signing with the account's role). */
 export interface AwsTarget {
   partition: AwsPartition;
   gateway: EfsGateway;
@@ -113,7 +113,7 @@ export function awsTargets(deps: AwsTargetDependencies) {
     async current(): Promise<AwsTarget> {
       const object = currentObject();
       if (!object) return processTarget();
-      const key = `${object.descriptor.kind}/${object.ref.namespace}/${object.ref.name}/${object.ref.uid}`;
+      const key = workflowIdFor(object.descriptor.kind, object.ref);
       const hit = cache.get(key);
       if (hit && Date.now() - hit.at < ttlMs) return hit.value;
       const value = resolve(object.descriptor, object.ref);

@@ -267,6 +267,10 @@ function updateConfig(emulator: Emulator, body: Body): ReturnType<typeof configV
       if (typeof value !== 'string' || !/^\d{12}$/.test(value))
         throw new AdminError(400, 'accountId must be 12 digits');
       next.accountId = value;
+    } else if (key === 'refusedRoleArns') {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+        throw new AdminError(400, 'refusedRoleArns must be a list of role ARNs');
+      next.refusedRoleArns = value as string[];
     } else if (key === 'timeScale') {
       if (typeof value !== 'number' || !(value > 0)) throw new AdminError(400, 'timeScale must be a positive number');
     } else {

@@ -54,12 +54,14 @@ export const emulatorComponent: StackComponent = {
       children: [child],
       env: {
         AWS_ENDPOINT_URL_EFS: url,
+        // The local STS answers on the same port (dev/emulator/sts.ts).
+        AWS_ENDPOINT_URL_STS: url,
         EFS_EMULATOR_ADMIN_URL: adminUrl,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
       },
-      endpoints: { 'EFS endpoint': url, 'EFS emulator admin API': adminUrl },
+      endpoints: { 'EFS endpoint': url, 'STS endpoint': url, 'EFS emulator admin API': adminUrl },
       stop: () => child.stop(),
     };
   },

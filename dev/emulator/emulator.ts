@@ -14,6 +14,7 @@ import { type EmulatorConfig, defaultConfig } from './model';
 import { type Random, seededRandom, unseededRandom } from './random';
 import { type Route, matchRoute, operationNames } from './routes';
 import { EmulatorStore } from './store';
+import { callerAccount, handleSts } from './sts';
 import { type JsonObject } from './validation';
 
 export interface EmulatorSettings extends Partial<EmulatorConfig> {
@@ -114,6 +115,16 @@ export class Emulator {
     });
   }
 
+  /** A local STS request (AssumeRole, GetCallerIdentity); its credentials' expiry is in real time, as clients check it. */
+  async handleSts(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    handleSts(req, res, body, {
+      accountId: this.config.accountId,
+      refusedRoleArns: this.config.refusedRoleArns,
+      now: Date.now(),
+    });
+  }
+
   private execute(
     req: IncomingMessage,
     url: URL,
@@ -125,7 +136,10 @@ export class Emulator {
       const body = parseBody(rawBody);
       const now = this.clock.now();
       this.store.settleAll(now);
-      const scope = { region: signedRegion(req) ?? this.config.region, accountId: this.config.accountId };
+      const scope = {
+        region: signedRegion(req) ?? this.config.region,
+        accountId: callerAccount(req, this.config.accountId),
+      };
       const output = route.handler(
         { store: this.store, config: this.config, scope, now },
         { params, query: url.searchParams, body },

@@ -121,7 +121,7 @@ export interface AccessPointRecord {
 export interface EmulatorConfig {
   /** Region used when a request carries no SigV4 credential scope. */
   region: string;
-  /** OwnerId and the account part of every ARN. */
+  /** OwnerId and the account part of every ARN, for requests not signed with credentials the local STS issued. */
   accountId: string;
   /** File system `creating` -> `available`. */
   createDelayMs: number;
@@ -141,6 +141,8 @@ export interface EmulatorConfig {
    * may return fewer items than asked for), so clients must follow NextMarker.
    */
   pageSizeCap: number | null;
+  /** Roles the local STS refuses to let anyone assume (AccessDenied), as a trust policy would. */
+  refusedRoleArns: string[];
 }
 
 export const defaultConfig: EmulatorConfig = {
@@ -155,6 +157,7 @@ export const defaultConfig: EmulatorConfig = {
   fileSystemLimit: 1000,
   accessPointLimit: 10_000,
   pageSizeCap: null,
+  refusedRoleArns: [],
 };
 
 export const provisionedThroughputRange = { min: 1, max: 3414 } as const;

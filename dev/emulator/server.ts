@@ -1,4 +1,7 @@
-/** Starts the EFS emulator as an HTTP server: the EFS REST-JSON API and, under /__admin, the admin API. */
+/**
+ * Starts the EFS emulator as an HTTP server: the EFS REST-JSON API, a local STS (form POSTs to `/`,
+ * dev/emulator/sts.ts) and, under /__admin, the admin API.
+ */
 import { type AddressInfo } from 'node:net';
 import * as http from 'node:http';
 import { type Logger, createLogger } from '../../src/shared/log';
@@ -8,6 +11,7 @@ import { handleAdmin } from './admin';
 import { type ControlledClock } from './clock';
 import { Emulator, type EmulatorSettings } from './emulator';
 import { send } from './http';
+import { isStsRequest } from './sts';
 
 export interface EmulatorOptions extends EmulatorSettings {
   /** 0 (the default) picks a free port. */
@@ -18,7 +22,7 @@ export interface EmulatorOptions extends EmulatorSettings {
 }
 
 export interface RunningEmulator {
-  /** The EFS endpoint, e.g. for `new EFSClient({endpoint: url})` or AWS_ENDPOINT_URL_EFS. */
+  /** The EFS endpoint, e.g. for `new EFSClient({endpoint: url})` or AWS_ENDPOINT_URL_EFS; also the STS endpoint (AWS_ENDPOINT_URL_STS). */
   url: string;
   /** Base of the admin API, e.g. `http://127.0.0.1:18080/__admin`. */
   adminUrl: string;
@@ -40,7 +44,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const isAdmin = url.pathname === adminPrefix || url.pathname.startsWith(adminPrefix + '/');
-    const handled = isAdmin ? handleAdmin(emulator, req, res, url) : emulator.handleEfs(req, res, url);
+    const handled = isAdmin
+      ? handleAdmin(emulator, req, res, url)
+      : isStsRequest(req, url)
+        ? emulator.handleSts(req, res)
+        : emulator.handleEfs(req, res, url);
     handled.catch((err: unknown) => {
       log.error('request failed', { error: err, stack: (err as Error).stack });
       send(

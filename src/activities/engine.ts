@@ -34,16 +34,24 @@ export type ActivityFunction = (...args: never[]) => Promise<unknown>;
  */
 export function createKindActivities(
   descriptor: KindDescriptor,
-  manager: ResourceManager<unknown, unknown>,
-  deps: { clientFor: ObjectClients; log: Logger },
+  /** The kind's manager in the AWS partition of the object whose activity runs (resolved per call). */
+  managerOf: () => Promise<ResourceManager<unknown, unknown>>,
+  deps: {
+    clientFor: ObjectClients;
+    log: Logger;
+    /** The kind's spec rules (pure: the same in every partition). */
+    validate: ResourceManager['validate'];
+    /** Refusals of a Region change for an object whose resource already lives elsewhere. */
+    regionChangeErrors?: () => Promise<FieldError[]>;
+  },
 ): Record<string, ActivityFunction> {
   const types = descriptor.activityTypes;
   const words = (id: string): string => `EFS ${descriptor.noun} ${id}`;
-  const created = (description: unknown): CreatedResource => ({
+  const created = (manager: ResourceManager<unknown, unknown>, description: unknown): CreatedResource => ({
     id: manager.idOf(description),
     status: manager.statusOf(description),
   });
-  const stateOf = (description: unknown): string | undefined => {
+  const stateOf = (manager: ResourceManager<unknown, unknown>, description: unknown): string | undefined => {
     const state = manager.statusOf(description).lifeCycleState;
     return typeof state === 'string' ? state : undefined;
   };
@@ -52,13 +60,16 @@ export function createKindActivities(
 
   const activities: Record<string, ActivityFunction> = {
     /** A local activity: its answer is recorded, so tightening a rule never changes a decision already made. */
-    [types.validate]: async (spec: unknown, namespace: string): Promise<FieldError[]> =>
-      manager.validate(spec, namespace ?? ''),
+    [types.validate]: async (spec: unknown, namespace: string): Promise<FieldError[]> => [
+      ...deps.validate(spec, namespace ?? ''),
+      ...((await deps.regionChangeErrors?.()) ?? []),
+    ],
 
     [types.create]: async (ref: ObjectRef, ...rest: unknown[]): Promise<CreatedResource> =>
       classified(async () => {
         const [spec, parentId] = createArguments(rest);
-        const resource = created(await manager.create(ref, spec, parentId));
+        const manager = await managerOf();
+        const resource = created(manager, await manager.create(ref, spec, parentId));
         deps.log.info(`${descriptor.noun} created or found by its token`, {
           ...ref,
           kind: descriptor.kind,
@@ -70,59 +81,64 @@ export function createKindActivities(
     /** Adoption: the resource the annotations name, or undefined when AWS has none. */
     [types.adopt]: async (id: string): Promise<CreatedResource | undefined> =>
       classified(async () => {
+        const manager = await managerOf();
         const found = await manager.adopt(id);
-        return found === undefined ? undefined : created(found);
+        return found === undefined ? undefined : created(manager, found);
       }),
 
     [types.waitUntilReady]: async (args: WaitArgs): Promise<StatusFields> => {
       const id = idOf(args);
-      const found = await pollUntil(
+      const { manager, description } = await pollUntil(
         deps.clientFor,
         args,
         async () => {
+          const manager = await managerOf();
           const description = await manager.describe(id);
           if (description === undefined) throw deletedOutside(descriptor, id);
-          const state = stateOf(description);
+          const state = stateOf(manager, description);
           if (state !== undefined && descriptor.failedStates.includes(state)) {
             throw new TerminalError(
               `${descriptor.kind}InErrorState`,
               `${words(id)} is in the "${state}" state; AWS cannot recover it`,
             );
           }
-          return description;
+          return { manager, description };
         },
-        (description) => ({
-          done: descriptor.readyStates.includes(stateOf(description) ?? ''),
+        ({ manager, description }) => ({
+          done: descriptor.readyStates.includes(stateOf(manager, description) ?? ''),
           fields: manager.statusOf(description),
           view: {
             state: SyncState.creating,
-            message: `${words(id)} is ${stateOf(description)}; waiting until it is available`,
+            message: `${words(id)} is ${stateOf(manager, description)}; waiting until it is available`,
             generation: args.generation,
           },
         }),
       );
-      return manager.statusOf(found);
+      return manager.statusOf(description);
     },
 
     /** Reads AWS back and makes the calls the spec still needs. Idempotent: a retry re-reads. */
     [types.apply]: async (...args: unknown[]): Promise<AppliedChanges> =>
       classified(async () => {
         const [ref, id, spec] = applyArguments(args);
-        const applied = await manager.apply(ref, id, spec);
+        const applied = await (await managerOf()).apply(ref, id, spec);
         if (applied.length > 0) deps.log.info('applied the spec', { ...ref, kind: descriptor.kind, id, applied });
         return { applied };
       }),
 
-    [types.delete]: async (id: string): Promise<void> => classified(() => manager.delete(id)),
+    [types.delete]: async (id: string): Promise<void> => classified(async () => (await managerOf()).delete(id)),
 
     [types.waitUntilGone]: async (args: WaitArgs): Promise<void> => {
       const id = idOf(args);
       await pollUntil(
         deps.clientFor,
         args,
-        () => manager.describe(id),
-        (description) => {
-          const state = description === undefined ? undefined : stateOf(description);
+        async () => {
+          const manager = await managerOf();
+          return { manager, description: await manager.describe(id) };
+        },
+        ({ manager, description }) => {
+          const state = description === undefined ? undefined : stateOf(manager, description);
           return {
             done: description === undefined || descriptor.goneStates.includes(state ?? ''),
             fields: state ? { lifeCycleState: state } : undefined,
@@ -136,7 +152,6 @@ export function createKindActivities(
       );
     },
   };
-  const { resolveParent, find, createdWith } = manager;
   const references = descriptor.references ?? [];
   if (types.resolveReferences && references.length > 0) {
     /**
@@ -157,20 +172,27 @@ export function createKindActivities(
           found.push(referencedValue(target, obj));
         }
         const values = resolvedValues(targets, found);
-        if (id && createdWith && targets.some((t) => t.field.createOnly)) {
-          const description = await manager.describe(id);
-          const conflict = description && createOnlyConflict(targets, values, createdWith(description), words(id));
+        if (id && targets.some((t) => t.field.createOnly)) {
+          const manager = await managerOf();
+          const description = manager.createdWith ? await manager.describe(id) : undefined;
+          const conflict =
+            description && createOnlyConflict(targets, values, manager.createdWith?.(description) ?? {}, words(id));
           if (conflict) throw conflict;
         }
         return { spec: specWithValues(references, spec, values), values };
       });
   }
-  if (types.resolveParent && resolveParent) {
+  if (types.resolveParent) {
     activities[types.resolveParent] = async (spec: unknown, namespace: string): Promise<string> =>
-      classified(() => resolveParent(spec, namespace));
+      classified(async () => {
+        const manager = await managerOf();
+        if (!manager.resolveParent) throw new Error(`kind ${descriptor.kind} has no parent to resolve`);
+        return manager.resolveParent(spec, namespace);
+      });
   }
-  if (types.find && find) {
-    activities[types.find] = async (ref: ObjectRef): Promise<string | undefined> => classified(() => find(ref));
+  if (types.find) {
+    activities[types.find] = async (ref: ObjectRef): Promise<string | undefined> =>
+      classified(async () => (await managerOf()).find?.(ref));
   }
   return activities;
 }

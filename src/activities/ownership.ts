@@ -14,8 +14,8 @@ import { classified } from './failures';
 import { type ObjectClients } from './objects';
 
 export interface OwnershipActivityDependencies {
-  /** The resource manager of a kind in the registry. */
-  managerFor: (kind: string) => ResourceManager<never, unknown>;
+  /** The resource manager of a kind in the registry, in the partition of the running activity's object. */
+  managerFor: (kind: string) => Promise<ResourceManager<never, unknown>>;
   clientFor: ObjectClients;
   log: Logger;
 }
@@ -43,7 +43,7 @@ export function createOwnershipActivities({ managerFor, clientFor, log }: Owners
      */
     async resourceOwnership(ref: ObjectRef, kind: string, resourceId: string): Promise<OwnershipDecision | undefined> {
       return classified(async () => {
-        const evidence = await managerFor(kind).ownershipEvidence(ref, resourceId);
+        const evidence = await (await managerFor(kind)).ownershipEvidence(ref, resourceId);
         return evidence && decideOwnership({ self: { ...ref, kind }, ...evidence });
       });
     },
@@ -63,7 +63,7 @@ export function createOwnershipActivities({ managerFor, clientFor, log }: Owners
     ): Promise<OwnershipDecision> {
       return classified(async () => {
         const self = { ...ref, kind };
-        const manager = managerFor(kind);
+        const manager = await managerFor(kind);
         const evidence = await manager.ownershipEvidence(ref, resourceId);
         if (!evidence) throw new TerminalError(`${kind}NotFound`, `cannot adopt ${resource}: AWS has no such resource`);
         const toLookUp = ownerToLookUp(evidence.tags, self);

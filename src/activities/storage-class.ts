@@ -23,7 +23,11 @@ const volumesRetryMs = 5_000;
  * The activities of publishing a FileSystem as a StorageClass of the EFS CSI driver: each one
  * idempotent, never touching a StorageClass or MountTarget object that another object owns.
  */
-export function createStorageClassActivities(deps: { clientFor: ObjectClients; efs: EfsGateway }) {
+export function createStorageClassActivities(deps: {
+  clientFor: ObjectClients;
+  /** The EFS gateway of the AWS partition of the object whose activity runs. */
+  efsOfObject: () => Promise<EfsGateway>;
+}) {
   let client: StorageClient | undefined;
   const storage = (): StorageClient => {
     const fileSystems = deps.clientFor('FileSystem');
@@ -142,7 +146,9 @@ export function createStorageClassActivities(deps: { clientFor: ObjectClients; e
           (mt) => mt.status?.fileSystemID === fileSystemId && mt.status?.lifeCycleState === 'available',
         );
         if (objects.length > 0) return objects.length;
-        return (await deps.efs.mountTargets(fileSystemId)).filter((mt) => mt.LifeCycleState === 'available').length;
+        return (await (await deps.efsOfObject()).mountTargets(fileSystemId)).filter(
+          (mt) => mt.LifeCycleState === 'available',
+        ).length;
       });
     },
 

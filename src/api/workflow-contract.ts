@@ -18,6 +18,14 @@ export function workflowIdFor(kind: string, ref: ObjectRef): string {
   return `${kind.toLowerCase()}/${ref.namespace}/${ref.name}/${ref.uid}`;
 }
 
+/** The object a workflow id names (the inverse of workflowIdFor; the kind in lower case), or undefined for another id. */
+export function objectOfWorkflowId(workflowId: string): (ObjectRef & { lowerCaseKind: string }) | undefined {
+  const parts = workflowId.split('/');
+  if (parts.length !== 4 || parts.some((p) => p === '')) return undefined;
+  const [lowerCaseKind, namespace, name, uid] = parts as [string, string, string, string];
+  return { lowerCaseKind, namespace, name, uid };
+}
+
 /** What the watcher saw of the object: enough for the workflow to act without reading it back. */
 export interface ObjectSnapshot {
   generation: number;
@@ -102,6 +110,12 @@ export const annotations = {
   resyncInterval: 'efs-orchestrator.io/resync-interval',
   /** "true": adopt a resource whose recorded owner is gone, or that an ACK controller made (reported as an Event). */
   takeOver: 'efs-orchestrator.io/take-over',
+  /** The AWS Region of the object's resource (ACK's first choice, before the namespace default). */
+  region: 'services.k8s.aws/region',
+  /** On a namespace: the Region of its objects that name none. */
+  namespaceDefaultRegion: 'services.k8s.aws/default-region',
+  /** On a namespace: the AWS account its objects' resources belong to (a role for it is in the role-account map). */
+  namespaceOwnerAccountId: 'services.k8s.aws/owner-account-id',
 } as const;
 
 /** Temporal patch ids of workflow changes, so histories recorded before a change still replay. */

@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-efs';
 import { Readable } from 'node:stream';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
+import { type AwsCredentialIdentityProvider } from './assume-role';
 import { rateLimitEfsClient } from './rate-limit';
 import { instrumentEfsClient } from '../metrics/efs';
 
@@ -44,8 +45,8 @@ export interface EfsClientOptions {
   endpoint?: string;
   /** Replaces the HTTP handler (tests answer calls without a network). */
   requestHandler?: NonNullable<ConstructorParameters<typeof EFSClient>[0]>['requestHandler'];
-  /** Static credentials (else the SDK's default provider chain). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static credentials or a provider of temporary ones (else the SDK's default provider chain). */
+  credentials?: { accessKeyId: string; secretAccessKey: string } | AwsCredentialIdentityProvider;
 }
 
 /**

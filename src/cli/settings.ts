@@ -18,6 +18,21 @@ export const awsSettings = {
     description: 'EFS endpoint override (e.g. the local emulator)',
     parse: parsers.string,
   }),
+  stsEndpoint: setting({
+    flag: 'sts-endpoint',
+    env: 'AWS_ENDPOINT_URL_STS',
+    default: '',
+    description: "STS endpoint override, for assuming the roles of other accounts (e.g. the local stack's STS)",
+    parse: parsers.string,
+  }),
+  roleAccountMapNamespace: setting({
+    flag: 'role-account-map-namespace',
+    env: 'ROLE_ACCOUNT_MAP_NAMESPACE',
+    default: '',
+    description:
+      "Namespace of the ConfigMap ack-role-account-map (account id -> role ARN; empty: the pod's own namespace, else `default`)",
+    parse: parsers.string,
+  }),
   maxRequestsPerSecond: setting({
     flag: 'efs-max-requests-per-second',
     env: 'EFS_MAX_REQUESTS_PER_SECOND',

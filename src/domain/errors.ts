@@ -70,6 +70,44 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * The account of an object's namespace (services.k8s.aws/owner-account-id) has no usable role:
+ * none is mapped to it in the role-account map, or STS refused to let the orchestrator assume it.
+ * Recoverable: the object waits, says which account and what to add, and goes on once it is fixed.
+ */
+export const accountRoleReasons = {
+  notMapped: 'AccountRoleNotMapped',
+  assumeRoleRefused: 'AssumeRoleRefused',
+} as const;
+
+/** How soon an object whose account has no usable role looks again (ACK waits 15 s for a missing CARM role). */
+export const accountRoleRetryMs = 15_000;
+
+export function accountRoleNotMapped(accountId: string, namespace: string, configMap: string): RecoverableError {
+  return new RecoverableError(
+    accountRoleReasons.notMapped,
+    `namespace ${namespace} puts its resources in AWS account ${accountId} (services.k8s.aws/owner-account-id), ` +
+      `but ConfigMap ${configMap} maps no role to it: add the key "${accountId}" with the ARN of a role in that account ` +
+      `the orchestrator may assume, e.g. arn:aws:iam::${accountId}:role/efs-orchestrator`,
+    accountRoleRetryMs,
+  );
+}
+
+export function assumeRoleRefused(
+  accountId: string,
+  roleArn: string,
+  configMap: string,
+  refusal: { code: string; message: string },
+): RecoverableError {
+  return new RecoverableError(
+    accountRoleReasons.assumeRoleRefused,
+    `STS refused to let the orchestrator assume ${roleArn}, the role ConfigMap ${configMap} maps to account ${accountId} ` +
+      `(${refusal.code}: ${refusal.message}): fix the ARN there, or let the orchestrator's own role assume it ` +
+      `(the role's trust policy, and sts:AssumeRole on it in the orchestrator's IAM policy)`,
+    accountRoleRetryMs,
+  );
+}
+
 /** Failure type carried by ApplicationFailure for an invalid spec: found before any AWS call. */
 export const invalidSpecCode = 'InvalidSpec';
 

@@ -1,5 +1,6 @@
 import { fileSystemNames, ConditionType, type FileSystemObject } from '../api/filesystem';
 import { type ObjectReference } from '../api/mounttarget';
+import { annotations } from '../api/workflow-contract';
 import { RecoverableError, TerminalError } from '../domain/errors';
 import { fileSystemTarget, isFieldError } from '../domain/references';
 import { type ManagerDependencies } from './managers';
@@ -13,7 +14,7 @@ const parentRetryMs = 3_000;
  * then the error is recoverable: the dependent object waits, says what for, and tries again.
  */
 export async function resolveFileSystem(
-  { efs, clientFor }: Pick<ManagerDependencies, 'efs' | 'clientFor'>,
+  { efs, clientFor, region }: Pick<ManagerDependencies, 'efs' | 'clientFor' | 'region'>,
   spec: { fileSystemID?: string; fileSystemRef?: ObjectReference },
   namespace: string,
 ): Promise<string> {
@@ -36,6 +37,15 @@ export async function resolveFileSystem(
   if (!obj) throw waiting('ReferenceNotResolved', `${where} does not exist yet`);
   const synced = obj.status?.conditions?.find((c) => c.type === ConditionType.synced)?.status === 'True';
   if (!obj.status?.fileSystemID || !synced) throw waiting('FileSystemNotSynced', `${where} is not synced yet`);
+  // A mount target or access point lives in its file system's Region: AWS would only say "not found".
+  const fileSystemRegion = obj.status.ackResourceMetadata?.region;
+  if (fileSystemRegion && fileSystemRegion !== region) {
+    throw new TerminalError(
+      'FileSystemInAnotherRegion',
+      `${where} lives in ${fileSystemRegion}, but this object's Region is ${region}: ` +
+        `set the annotation ${annotations.region}: ${fileSystemRegion} on it (or on neither, with its namespace's default)`,
+    );
+  }
   return obj.status.fileSystemID;
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { parsers, type Setting } from '../shared/config';
 import { type Logger } from '../shared/log';
+import { podNamespace } from '../shared/pod';
 
 /**
  * Leader election over a coordination.k8s.io Lease, following client-go's leaderelection package
@@ -55,8 +55,6 @@ export const leaderElectionSettings = {
   }),
 };
 
-const serviceAccountNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
 /**
  * Where the Lease lives when not configured: a namespace-scoped watcher keeps it in the namespace
  * it watches (so a namespaced Role suffices and separate installs never compete); a cluster-wide
@@ -64,14 +62,6 @@ const serviceAccountNamespaceFile = '/var/run/secrets/kubernetes.io/serviceaccou
  */
 export function leaseNamespaceFor(configured: string, watchNamespace: string, readPodNamespace = podNamespace): string {
   return configured || watchNamespace || readPodNamespace() || 'default';
-}
-
-function podNamespace(): string | undefined {
-  try {
-    return fs.readFileSync(serviceAccountNamespaceFile, 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Unique per process and start, like client-go's `hostname + "_" + uuid`. */

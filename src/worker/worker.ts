@@ -1,8 +1,11 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createEfsClient, EfsGateway } from '../aws/efs';
+import { AssumedRoles, stsCalls } from '../aws/assume-role';
+import { EfsGateways } from '../aws/efs-gateways';
+import { awsTargetReader } from '../kube/aws-targets';
 import { loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
+import { podNamespace } from '../shared/pod';
 import { describeTemporalConnection, connectTemporal, type TemporalConnectionConfig } from '../temporal/connection';
 import { installTemporalRuntime } from './runtime';
 
@@ -12,6 +15,10 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   kubeconfig: string;
   region: string;
   efsEndpoint: string;
+  /** Empty: the SDK's choice (AWS_ENDPOINT_URL_STS or the regional endpoint). */
+  stsEndpoint?: string;
+  /** Where the ConfigMap ack-role-account-map lives (empty: the pod's namespace, else `default`). */
+  roleAccountMapNamespace?: string;
   maxRequestsPerSecond: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
@@ -26,14 +33,14 @@ export async function createOrchestratorWorker(
     prometheusBindAddress: config.temporalMetricsBind,
   });
   const kc = loadKubeConfig(config.kubeconfig || undefined);
-  const efs = new EfsGateway(
-    createEfsClient({
-      region: config.region,
-      endpoint: config.efsEndpoint || undefined,
-      maxRequestsPerSecond: config.maxRequestsPerSecond,
-    }),
-  );
-  const activities = createActivities({ efs, kc, region: config.region, log });
+  const gateways = new EfsGateways({
+    endpoint: config.efsEndpoint || undefined,
+    maxRequestsPerSecond: config.maxRequestsPerSecond,
+  });
+  const roles = new AssumedRoles(stsCalls({ region: config.region, endpoint: config.stsEndpoint || undefined }));
+  const roleAccountMapNamespace = config.roleAccountMapNamespace || podNamespace() || 'default';
+  const reader = awsTargetReader(kc, roleAccountMapNamespace);
+  const activities = createActivities({ gateways, roles, reader, kc, region: config.region, log });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
   const worker = await Worker.create({
     connection,

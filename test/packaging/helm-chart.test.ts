@@ -16,6 +16,7 @@ import {
   containerPorts,
   expectedLeasePermissions,
   expectedObjectPermissions,
+  expectedRoleAccountMapPermissions,
   expectedStoragePermissions,
   field,
   find,
@@ -83,12 +84,16 @@ describe('the Helm chart', () => {
         .sort(),
     );
     expect(permissionsOf(find(objects, 'ClusterRole'))).toEqual(expectedObjectPermissions());
-    const leaseRole = find(objects, 'Role');
-    expect(leaseRole.metadata.namespace).toBe(namespace);
-    expect(permissionsOf(leaseRole)).toEqual(expectedLeasePermissions(defaultLeaseName));
+    const [leaseRole, mapRole] = all(objects, 'Role');
+    expect(all(objects, 'Role')).toHaveLength(2);
+    expect(leaseRole?.metadata.namespace).toBe(namespace);
+    expect(permissionsOf(leaseRole as K8sObject)).toEqual(expectedLeasePermissions(defaultLeaseName));
+    expect(mapRole?.metadata.namespace).toBe(namespace);
+    expect(permissionsOf(mapRole as K8sObject)).toEqual(expectedRoleAccountMapPermissions());
+    expect(configData(objects).ROLE_ACCOUNT_MAP_NAMESPACE).toBe(namespace);
     const serviceAccount = find(objects, 'ServiceAccount');
     expect(serviceAccount.metadata.annotations).toBeUndefined();
-    for (const binding of [find(objects, 'ClusterRoleBinding'), find(objects, 'RoleBinding')]) {
+    for (const binding of [find(objects, 'ClusterRoleBinding'), ...all(objects, 'RoleBinding')]) {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: serviceAccount.metadata.name, namespace }]);
     }
 
@@ -205,15 +210,17 @@ describe('the Helm chart', () => {
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: storageRole.metadata.name },
     ]);
     const roles = all(objects, 'Role');
-    expect(roles.map((r) => r.metadata.namespace)).toEqual(['team-a', 'team-a']);
+    // The role-account map stays in the release's own namespace.
+    expect(roles.map((r) => r.metadata.namespace)).toEqual(['team-a', 'team-a', namespace]);
     const permissions = roles.flatMap(permissionsOf).sort();
     expect(permissions).toEqual(
       [
         ...expectedObjectPermissions(undefined, 'namespaced-only'),
         ...expectedLeasePermissions(defaultLeaseName),
+        ...expectedRoleAccountMapPermissions(),
       ].sort(),
     );
-    expect(all(objects, 'RoleBinding').map((b) => b.metadata.namespace)).toEqual(['team-a', 'team-a']);
+    expect(all(objects, 'RoleBinding').map((b) => b.metadata.namespace)).toEqual(['team-a', 'team-a', namespace]);
     const data = configData(objects);
     assertOrchestratorEnvironment(data);
     expect(data).toMatchObject({

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { referencedKinds } from '../../src/api/references';
 import { runCommand } from '../../src/cli/commands/orchestrator';
+import { roleAccountMapName } from '../../src/kube/aws-targets';
 import { loadConfig, type Settings } from '../../src/shared/config';
 import { repoRoot } from '../../src/shared/paths';
 
@@ -115,7 +116,7 @@ export function expectedObjectPermissions(
     out.push(`${crd.group}/${crd.plural}/status:patch`);
   }
   out.push('/events:create');
-  // The namespace's default deletion policy annotation (src/activities/objects.ts).
+  // The namespace's annotations: default deletion policy, default Region, owner account (src/activities).
   out.push('/namespaces:get');
   // Objects of other ACK controllers that references name, read by name (src/kube/referenced.ts).
   for (const target of Object.values(referencedKinds)) out.push(`${target.group}/${target.plural}:get`);
@@ -145,6 +146,11 @@ export function expectedLeasePermissions(leaseName: string): Permission[] {
     `coordination.k8s.io/leases[${leaseName}]:get`,
     `coordination.k8s.io/leases[${leaseName}]:update`,
   ].sort();
+}
+
+/** The role-account map of cross-account resource management, read by name (src/kube/aws-targets.ts). */
+export function expectedRoleAccountMapPermissions(): Permission[] {
+  return [`/configmaps[${roleAccountMapName}]:get`];
 }
 
 /** The settings of `efs-orchestrator run`, the command every deployment runs. */

@@ -28,12 +28,17 @@ function activitiesWith(overrides: Partial<ResourceManager<unknown, { id: string
     ownershipEvidence: async () => ({ tags: [], createdByThisObject: true }),
     ...overrides,
   };
-  const activities = createKindActivities(mountTargetDescriptor, manager as ResourceManager<unknown, unknown>, {
-    clientFor: (() => {
-      throw new Error('no Kubernetes here');
-    }) as unknown as ObjectClients,
-    log: createLogger('test'),
-  });
+  const activities = createKindActivities(
+    mountTargetDescriptor,
+    async () => manager as ResourceManager<unknown, unknown>,
+    {
+      clientFor: (() => {
+        throw new Error('no Kubernetes here');
+      }) as unknown as ObjectClients,
+      log: createLogger('test'),
+      validate: manager.validate,
+    },
+  );
   const call = (name: string, ...args: unknown[]) =>
     (activities[name] as (...a: unknown[]) => Promise<unknown>)(...args);
   return { seen, call };

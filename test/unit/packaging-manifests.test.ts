@@ -23,6 +23,7 @@ import {
   containerPorts,
   expectedLeasePermissions,
   expectedObjectPermissions,
+  expectedRoleAccountMapPermissions,
   field,
   find,
   generatedCrds,
@@ -197,17 +198,22 @@ describe('kustomize: config/default', () => {
     }
   });
 
-  it('grants exactly the verbs the orchestrator uses, cluster-wide on its objects and Events, and on its Lease', () => {
+  it('grants exactly the verbs the orchestrator uses, cluster-wide on its objects and Events, on its Lease and its role-account map', () => {
     expect(permissionsOf(find(objects(), 'ClusterRole', 'efs-orchestrator'))).toEqual(expectedObjectPermissions());
-    const leaseRole = find(objects(), 'Role');
+    const leaseRole = find(objects(), 'Role', 'efs-orchestrator-leader-election');
     expect(leaseRole.metadata.namespace).toBe(namespace);
     expect(permissionsOf(leaseRole)).toEqual(expectedLeasePermissions(defaultLeaseName));
+    const mapRole = find(objects(), 'Role', 'efs-orchestrator-role-account-map');
+    expect(mapRole.metadata.namespace).toBe(namespace);
+    expect(permissionsOf(mapRole)).toEqual(expectedRoleAccountMapPermissions());
+    expect(all(objects(), 'Role')).toHaveLength(2);
     const serviceAccount = find(objects(), 'ServiceAccount');
     for (const [bindingKind, role] of [
       ['ClusterRoleBinding', find(objects(), 'ClusterRole')],
       ['RoleBinding', leaseRole],
+      ['RoleBinding', mapRole],
     ] as const) {
-      const binding = find(objects(), bindingKind);
+      const binding = find(objects(), bindingKind, role.metadata.name);
       expect(binding.roleRef).toEqual({
         apiGroup: 'rbac.authorization.k8s.io',
         kind: role.kind,
@@ -279,8 +285,12 @@ describe('IAM policy: config/iam/efs-orchestrator-policy.json', () => {
   };
   const granted = policy.Statement.flatMap((s) => s.Action);
 
-  /** The EFS API operations the code sends: `new XxxCommand(` in the files that import the EFS client. */
-  function efsOperationsInCode(): { operations: Set<string>; otherClients: string[] } {
+  /**
+   * The AWS API operations the code sends: `new XxxCommand(` in the files that import an AWS client,
+   * as IAM actions (`elasticfilesystem:` for EFS, `sts:` for STS).
+   */
+  function awsOperationsInCode(): { operations: Set<string>; otherClients: string[] } {
+    const prefixes: Record<string, string> = { '@aws-sdk/client-efs': '', '@aws-sdk/client-sts': 'sts:' };
     const operations = new Set<string>();
     const otherClients: string[] = [];
     const visit = (dir: string): void => {
@@ -292,16 +302,21 @@ describe('IAM policy: config/iam/efs-orchestrator-policy.json', () => {
         }
         if (!file.endsWith('.ts')) continue;
         const text = fs.readFileSync(file, 'utf8');
-        for (const match of text.matchAll(/from '(@aws-sdk\/client-[\w-]+)'/g)) {
-          if (match[1] !== '@aws-sdk/client-efs') otherClients.push(`${path.relative(repoRoot, file)}: ${match[1]}`);
+        const clients = [...text.matchAll(/from '(@aws-sdk\/client-[\w-]+)'/g)].map((m) => m[1] as string);
+        for (const client of clients) {
+          if (!(client in prefixes)) otherClients.push(`${path.relative(repoRoot, file)}: ${client}`);
         }
-        if (!/from '@aws-sdk\/client-efs'/.test(text)) continue;
-        for (const match of text.matchAll(/new (\w+)Command\(/g)) operations.add(match[1] as string);
+        if (clients.length !== 1 || !((clients[0] as string) in prefixes)) continue;
+        const prefix = prefixes[clients[0] as string];
+        for (const match of text.matchAll(/new (\w+)Command\(/g)) operations.add(`${prefix}${match[1] as string}`);
       }
     };
     visit(path.join(repoRoot, 'src'));
     return { operations, otherClients };
   }
+
+  /** STS answers GetCallerIdentity whatever the policy says (it needs no permission). */
+  const needsNoPermission = new Set(['sts:GetCallerIdentity']);
 
   /**
    * Permissions AWS checks besides the operation's own: tags given to a create are checked as
@@ -318,15 +333,17 @@ describe('IAM policy: config/iam/efs-orchestrator-policy.json', () => {
   };
 
   it('grants exactly the EFS actions the code calls, and what those calls need besides', () => {
-    const { operations, otherClients } = efsOperationsInCode();
+    const { operations, otherClients } = awsOperationsInCode();
     // The scan finds the calls (a broken pattern must not pass with an empty set).
     expect(operations.has('CreateFileSystem')).toBe(true);
     expect(operations.has('DescribeFileSystems')).toBe(true);
+    expect(operations.has('sts:AssumeRole')).toBe(true);
     // Another AWS client would need its own actions here.
     expect(otherClients).toEqual([]);
     const needed = new Set<string>();
     for (const operation of operations) {
-      needed.add(`elasticfilesystem:${operation}`);
+      if (needsNoPermission.has(operation)) continue;
+      needed.add(operation.includes(':') ? operation : `elasticfilesystem:${operation}`);
       for (const extra of alsoRequires[operation] ?? []) needed.add(extra);
     }
     const missing = [...needed].filter((action) => !granted.includes(action)).sort();
@@ -341,7 +358,19 @@ describe('IAM policy: config/iam/efs-orchestrator-policy.json', () => {
       expect(statement.Effect).toBe('Allow');
       expect([...statement.Action].sort()).toEqual(statement.Action);
     }
-    for (const action of granted) expect(action).toMatch(/^(elasticfilesystem|ec2):[A-Z][A-Za-z]+$/);
+    for (const action of granted) expect(action).toMatch(/^(elasticfilesystem|ec2|sts):[A-Z][A-Za-z]+$/);
+  });
+
+  it('lets the orchestrator assume roles (those of the role-account map) and nothing else of IAM or STS', () => {
+    const sts = policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('sts:')));
+    expect(sts).toEqual([
+      {
+        Sid: 'AssumeMappedAccountRoles',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: 'arn:aws:iam::*:role/*',
+      },
+    ]);
   });
 });
 
@@ -462,6 +491,7 @@ describe('docker-compose.yml', () => {
       'KUBECONFIG',
       'AWS_REGION',
       'AWS_ENDPOINT_URL_EFS',
+      'AWS_ENDPOINT_URL_STS',
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
     ]) {
@@ -470,6 +500,7 @@ describe('docker-compose.yml', () => {
     assertOrchestratorEnvironment(env);
     expect(env.TEMPORAL_ADDRESS).toBe(`temporal:${defaultPorts.TEMPORAL_PORT}`);
     expect(env.AWS_ENDPOINT_URL_EFS).toBe(`http://efs-emulator:${defaultPorts.EFS_EMULATOR_PORT}`);
+    expect(env.AWS_ENDPOINT_URL_STS).toBe(env.AWS_ENDPOINT_URL_EFS);
     expect(Number(env.METRICS_PORT)).toBe(defaultPorts.ORCHESTRATOR_METRICS_PORT);
     expect(published(orchestrator)).toEqual([defaultPorts.ORCHESTRATOR_METRICS_PORT]);
     // The kubeconfig is the host's, mounted read-only where KUBECONFIG points.

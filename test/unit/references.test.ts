@@ -5,13 +5,16 @@ import { type ManagerDependencies } from '../../src/kinds/managers';
 import { resolveFileSystem } from '../../src/kinds/references';
 
 /** The file system lookups of MountTarget and AccessPoint objects, against fakes of AWS and the API server. */
-function deps(fileSystems: Record<string, string>, objects: unknown[]): Pick<ManagerDependencies, 'efs' | 'clientFor'> {
+function deps(
+  fileSystems: Record<string, string>,
+  objects: unknown[],
+): Pick<ManagerDependencies, 'efs' | 'clientFor' | 'region'> {
   const efs = {
     describeFileSystem: async (id: string) =>
       fileSystems[id] ? { FileSystemId: id, LifeCycleState: fileSystems[id] } : undefined,
   } as unknown as EfsGateway;
   const clientFor = (() => ({ list: async () => ({ items: objects }) })) as unknown as ManagerDependencies['clientFor'];
-  return { efs, clientFor };
+  return { efs, clientFor, region: 'us-east-1' };
 }
 
 async function failureOf(promise: Promise<unknown>) {
@@ -70,5 +73,27 @@ describe('resolveFileSystem', () => {
     await expect(resolveFileSystem(deps({}, objects), { fileSystemRef: { from: { name: 'x' } } }, 'ns')).resolves.toBe(
       'fs-1',
     );
+  });
+
+  it('a FileSystem object in another Region than the dependent object: terminal, saying which annotation to set', async () => {
+    const objects = [
+      {
+        metadata: { name: 'x' },
+        status: {
+          fileSystemID: 'fs-1',
+          ackResourceMetadata: { region: 'eu-west-1' },
+          conditions: [{ type: 'ACK.ResourceSynced', status: 'True' }],
+        },
+      },
+    ];
+    expect(
+      await failureOf(resolveFileSystem(deps({}, objects), { fileSystemRef: { from: { name: 'x' } } }, 'ns')),
+    ).toEqual({
+      class: 'terminal',
+      code: 'FileSystemInAnotherRegion',
+      message:
+        "FileSystem ns/x lives in eu-west-1, but this object's Region is us-east-1: set the annotation " +
+        "services.k8s.aws/region: eu-west-1 on it (or on neither, with its namespace's default)",
+    });
   });
 });

@@ -18,11 +18,12 @@ export const awsSettings = {
     description: 'EFS endpoint override (e.g. the local emulator)',
     parse: parsers.string,
   }),
-  maxRequestsPerSecond: setting({
-    flag: 'efs-max-requests-per-second',
-    env: 'EFS_MAX_REQUESTS_PER_SECOND',
-    default: 10,
-    description: 'EFS calls per second one worker makes at most (AWS throttles per account and Region; 0: no limit)',
+  efsCallsPerSecond: setting({
+    flag: 'efs-calls-per-second',
+    env: 'EFS_CALLS_PER_SECOND',
+    default: 8,
+    description:
+      "EFS calls per second the object workflows start, across every worker (the EFS task queue's server-enforced rate; AWS throttles per account and Region; 0: no limit)",
     parse: parsers.positiveNumber,
   }),
 };

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { efsTaskQueueFor } from '../api/workflow-contract';
 import { createEfsClient, EfsGateway } from '../aws/efs';
 import { loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
@@ -12,38 +13,69 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   kubeconfig: string;
   region: string;
   efsEndpoint: string;
-  maxRequestsPerSecond: number;
+  /** EFS activities per second the EFS task queue dispatches to all its workers together (0: no limit). */
+  efsCallsPerSecond: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
 
-/** A Temporal worker that runs the workflows and their activities. */
+/** The workers of one process: the workflows' own task queue and the EFS task queue, run and stopped together. */
+export interface OrchestratorWorker {
+  run(): Promise<void>;
+  /** Whether both still run (false once either stops). */
+  running(): boolean;
+  shutdown(): void;
+}
+
+/**
+ * Temporal workers for the workflows and their activities: one on the workflows' task queue, one
+ * on the EFS task queue whose dispatch rate the Temporal server holds to `efsCallsPerSecond` for
+ * every worker together (each poll carries the limit; all workers set the same one).
+ */
 export async function createOrchestratorWorker(
   config: WorkerConfig,
   log: Logger,
-): Promise<{ worker: Worker; connection: NativeConnection }> {
+): Promise<{ worker: OrchestratorWorker; connection: NativeConnection }> {
   installTemporalRuntime(process.env.LOG_LEVEL === 'debug' ? 'DEBUG' : 'INFO', {
     prometheusBindAddress: config.temporalMetricsBind,
   });
   const kc = loadKubeConfig(config.kubeconfig || undefined);
-  const efs = new EfsGateway(
-    createEfsClient({
-      region: config.region,
-      endpoint: config.efsEndpoint || undefined,
-      maxRequestsPerSecond: config.maxRequestsPerSecond,
-    }),
-  );
+  const efs = new EfsGateway(createEfsClient({ region: config.region, endpoint: config.efsEndpoint || undefined }));
   const activities = createActivities({ efs, kc, region: config.region, log });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
-  const worker = await Worker.create({
+  const efsTaskQueue = efsTaskQueueFor(config.taskQueue);
+  const workflows = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    // Histories recorded before the EFS task queue schedule their EFS calls here.
     activities,
   });
+  const efsCalls = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: efsTaskQueue,
+    activities,
+    ...(config.efsCallsPerSecond > 0 ? { maxTaskQueueActivitiesPerSecond: config.efsCallsPerSecond } : {}),
+  });
+  const workers = [workflows, efsCalls];
+  const worker: OrchestratorWorker = {
+    async run() {
+      // One stopping (a fatal error or a shutdown) stops the other: the process serves both or neither.
+      const ended = await Promise.allSettled(workers.map((w) => w.run().finally(() => worker.shutdown())));
+      const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    running: () => workers.every((w) => w.getState() === 'RUNNING'),
+    shutdown() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
   log.info('worker ready', {
     taskQueue: config.taskQueue,
+    efsTaskQueue,
+    efsCallsPerSecond: config.efsCallsPerSecond || 'unlimited',
     namespace: config.temporalNamespace,
     ...describeTemporalConnection(config),
   });

@@ -108,9 +108,7 @@ export const runCommand = defineCommand({
     const { stop, done, close } = await startWatcher(config);
     onShutdown(stop);
     // On SIGINT/SIGTERM the Temporal runtime is already stopping the worker: shut it down only otherwise.
-    const stopWorker = (): void => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-    };
+    const stopWorker = (): void => worker.shutdown();
     try {
       await Promise.all([worker.run().finally(stop), done.finally(stopWorker)]);
     } finally {

@@ -31,6 +31,8 @@ export const orchestratorComponent: StackComponent = {
         WATCH_LABEL_SELECTOR: `!${testRunLabel}`,
         METRICS_PORT: String(ctx.ports.ORCHESTRATOR_METRICS_PORT),
         TEMPORAL_METRICS_BIND: `127.0.0.1:${ctx.ports.ORCHESTRATOR_SDK_METRICS_PORT}`,
+        // As the image sets it: a small young generation (README, Operating: "One process").
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=1'].filter(Boolean).join(' '),
       },
       logDir: ctx.logDir,
       log: ctx.log,

@@ -28,6 +28,18 @@ export const awsSettings = {
   }),
 };
 
+/** The Temporal worker's own limits, chosen by measurement (README, Operating: "One process"). */
+export const workerTuningSettings = {
+  maxCachedWorkflows: setting({
+    flag: 'max-cached-workflows',
+    env: 'WORKER_MAX_CACHED_WORKFLOWS',
+    default: 0,
+    description:
+      "Workflows kept in the worker's memory between tasks; others replay their history when next woken (0: the Temporal SDK's default, from the heap size)",
+    parse: parsers.positiveNumber,
+  }),
+};
+
 export const watcherSettings = {
   watchNamespace: setting({
     flag: 'watch-namespace',

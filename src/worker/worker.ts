@@ -6,6 +6,7 @@ import { loadKubeConfig } from '../kube/client';
 import { type Logger } from '../shared/log';
 import { describeTemporalConnection, connectTemporal, type TemporalConnectionConfig } from '../temporal/connection';
 import { installTemporalRuntime } from './runtime';
+import { workflowCode } from './workflow-bundle';
 
 export interface WorkerConfig extends TemporalConnectionConfig {
   temporalNamespace: string;
@@ -15,6 +16,8 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   efsEndpoint: string;
   /** EFS activities per second the EFS task queue dispatches to all its workers together (0: no limit). */
   efsCallsPerSecond: number;
+  /** Workflows cached between tasks (0: the SDK's default). */
+  maxCachedWorkflows?: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -48,7 +51,8 @@ export async function createOrchestratorWorker(
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCode(),
+    ...(config.maxCachedWorkflows ? { maxCachedWorkflows: Math.floor(config.maxCachedWorkflows) } : {}),
     // Histories recorded before the EFS task queue schedule their EFS calls here.
     activities,
   });

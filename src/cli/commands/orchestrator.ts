@@ -11,10 +11,16 @@ import { watchersForAllKinds } from '../../watcher/watcher';
 import { createOrchestratorWorker } from '../../worker/worker';
 import { kubeSettings } from '../../kube/settings';
 import { temporalSettings } from '../../temporal/settings';
-import { awsSettings, watcherSettings } from '../settings';
+import { awsSettings, watcherSettings, workerTuningSettings } from '../settings';
 
 /** `worker`, `watcher` and `run` (both in one process): the orchestrator itself. */
-const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings, ...metricsSettings };
+const workerSettings = {
+  ...temporalSettings,
+  ...kubeSettings,
+  ...awsSettings,
+  ...metricsSettings,
+  ...workerTuningSettings,
+};
 const watchSettings = { ...workerSettings, ...watcherSettings, ...leaderElectionSettings };
 const allSettings = { ...watchSettings, ...temporalMetricsSettings };
 

@@ -25,8 +25,6 @@ export interface WorkerConfig extends TemporalConnectionConfig {
 /** The workers of one process: the workflows' own task queue and the EFS task queue, run and stopped together. */
 export interface OrchestratorWorker {
   run(): Promise<void>;
-  /** Whether both still run (false once either stops). */
-  running(): boolean;
   shutdown(): void;
 }
 
@@ -53,7 +51,8 @@ export async function createOrchestratorWorker(
     taskQueue: config.taskQueue,
     ...workflowCode(),
     ...(config.maxCachedWorkflows ? { maxCachedWorkflows: Math.floor(config.maxCachedWorkflows) } : {}),
-    // Histories recorded before the EFS task queue schedule their EFS calls here.
+    // Every activity: the Kubernetes calls and the waits, and the EFS calls of workflows whose
+    // histories began before the EFS task queue (they keep scheduling them here).
     activities,
   });
   const efsCalls = await Worker.create({
@@ -71,7 +70,6 @@ export async function createOrchestratorWorker(
       const failed = ended.find((e): e is PromiseRejectedResult => e.status === 'rejected');
       if (failed) throw failed.reason;
     },
-    running: () => workers.every((w) => w.getState() === 'RUNNING'),
     shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     },

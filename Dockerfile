@@ -23,6 +23,8 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund 
 # Run: Node, the production dependencies and the compiled code, as an unprivileged user.
 FROM node:24.21.0-bookworm-slim
 ENV NODE_ENV=production
+# A 1 MiB young generation: peak RSS of `run` at 50 objects 272 MiB instead of 342 (README, Operating).
+ENV NODE_OPTIONS=--max-semi-space-size=1
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

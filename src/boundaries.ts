@@ -74,7 +74,7 @@ export const boundaries: Readonly<Record<string, BoundaryRule>> = {
   },
   'src/aws': {
     mayImport: ['src/domain', 'src/metrics', 'src/shared'],
-    why: 'the EFS client: AWS calls, counted and rate-limited; it knows nothing of Kubernetes or Temporal',
+    why: 'the EFS client: AWS calls, counted (the EFS task queue limits their rate); it knows nothing of Kubernetes or Temporal',
   },
   'src/kube': {
     mayImport: ['src/api', 'src/domain', 'src/shared'],

@@ -12,7 +12,7 @@ export const testRunLabel = 'efs-orchestrator.dev/test-run';
 
 const cli = path.join(repoRoot, 'bin', 'efs-orchestrator.js');
 
-/** The orchestrator itself on the dev stack: one worker and one watcher process. */
+/** The orchestrator itself on the dev stack: one `run` process, watcher and worker, as deployed. */
 export const orchestratorComponent: StackComponent = {
   name: 'orchestrator',
   async install() {
@@ -21,43 +21,37 @@ export const orchestratorComponent: StackComponent = {
     }
   },
   async start(ctx: StackContext): Promise<RunningComponent> {
-    const env = { ...process.env, ...ctx.env, WATCH_LABEL_SELECTOR: `!${testRunLabel}` };
-    // Each process serves its own metrics: the worker its and the Temporal SDK's, the watcher its.
-    const metricsEnv = {
-      worker: {
+    const child: ManagedChild = spawnManaged({
+      name: 'orchestrator',
+      command: process.execPath,
+      args: [cli, 'run'],
+      env: {
+        ...process.env,
+        ...ctx.env,
+        WATCH_LABEL_SELECTOR: `!${testRunLabel}`,
         METRICS_PORT: String(ctx.ports.ORCHESTRATOR_METRICS_PORT),
         TEMPORAL_METRICS_BIND: `127.0.0.1:${ctx.ports.ORCHESTRATOR_SDK_METRICS_PORT}`,
+        // As the image sets it: a small young generation (README, Operating: "One process").
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, '--max-semi-space-size=1'].filter(Boolean).join(' '),
       },
-      watcher: { METRICS_PORT: String(ctx.ports.WATCHER_METRICS_PORT), TEMPORAL_METRICS_BIND: 'off' },
-    };
-    const spawnRole = (role: 'worker' | 'watcher'): ManagedChild =>
-      spawnManaged({
-        name: `orchestrator-${role}`,
-        command: process.execPath,
-        args: [cli, role],
-        env: { ...env, ...metricsEnv[role] },
-        logDir: ctx.logDir,
-        log: ctx.log,
-        onCrash: ctx.onCrash,
-      });
-    const children = [spawnRole('worker'), spawnRole('watcher')];
+      logDir: ctx.logDir,
+      log: ctx.log,
+      onCrash: ctx.onCrash,
+    });
+    const children = [child];
     // Logs are appended across runs: only what this run writes counts.
-    const logStart = new Map(children.map((c) => [c.name, fs.statSync(c.logFile).size]));
-    for (const child of children) {
-      // Each logs one JSON line when ready; a crash before that fails the start with its log.
-      await waitFor(
-        `${child.name} to start (log: ${child.logFile})`,
-        async () => {
-          if (child.process.exitCode !== null)
-            throw new Error(`${child.name} exited with ${child.process.exitCode}; see ${child.logFile}`);
-          return fs
-            .readFileSync(child.logFile, 'utf8')
-            .slice(logStart.get(child.name))
-            .includes(child.name.endsWith('worker') ? '"worker ready"' : '"watcher started"');
-        },
-        { timeoutMs: 120_000 },
-      );
-    }
+    const logStart = fs.statSync(child.logFile).size;
+    // It logs one JSON line when each half is ready; a crash before that fails the start with its log.
+    await waitFor(
+      `${child.name} to start (log: ${child.logFile})`,
+      async () => {
+        if (child.process.exitCode !== null)
+          throw new Error(`${child.name} exited with ${child.process.exitCode}; see ${child.logFile}`);
+        const written = fs.readFileSync(child.logFile, 'utf8').slice(logStart);
+        return written.includes('"worker ready"') && written.includes('"watcher started"');
+      },
+      { timeoutMs: 120_000 },
+    );
     return {
       name: 'orchestrator',
       children,

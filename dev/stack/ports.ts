@@ -14,7 +14,6 @@ export interface StackPorts {
   EFS_EMULATOR_PORT: number;
   ORCHESTRATOR_METRICS_PORT: number;
   ORCHESTRATOR_SDK_METRICS_PORT: number;
-  WATCHER_METRICS_PORT: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -28,7 +27,6 @@ export const defaultPorts: StackPorts = {
   EFS_EMULATOR_PORT: 18080,
   ORCHESTRATOR_METRICS_PORT: 9464,
   ORCHESTRATOR_SDK_METRICS_PORT: 9465,
-  WATCHER_METRICS_PORT: 9466,
 };
 
 export function resolvePorts(env: NodeJS.ProcessEnv = process.env): StackPorts {

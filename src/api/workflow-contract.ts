@@ -7,6 +7,16 @@ import { type FileSystemSpec } from './filesystem';
  */
 export const taskQueue = 'efs-orchestrator';
 
+/**
+ * The task queue of the object workflows' EFS calls, beside their own. Its workers set the
+ * server-enforced activity rate (`maxTaskQueueActivitiesPerSecond`): the account's EFS budget is
+ * admission to this queue, held across every worker, and a call waits for it before its
+ * start-to-close timeout begins.
+ */
+export function efsTaskQueueFor(workflowTaskQueue: string): string {
+  return `${workflowTaskQueue}-efs`;
+}
+
 export interface ObjectRef {
   namespace: string;
   name: string;
@@ -143,4 +153,6 @@ export const workflowPatches = {
    * annotations ask; its deletion removes them and waits while PersistentVolumes use it.
    */
   storageClass: 'storage-class',
+  /** EFS activities run on the EFS task queue (efsTaskQueueFor), whose rate the server limits. */
+  efsTaskQueue: 'efs-task-queue',
 } as const;

@@ -4,8 +4,7 @@ import { partitionKey, type AwsPartition } from './partition';
 
 /**
  * One EFS gateway per AWS partition (account and Region), made on first use: each has its own
- * client, so its own request budget (the rate limit) and single-flight describes, as AWS's
- * throttling is per account and Region. A partition of another account signs with that account's
+ * client and single-flight describes, as AWS's throttling is per account and Region. A partition of another account signs with that account's
  * assumed role; the process's own account with the process's credentials.
  */
 export class EfsGateways {

@@ -34,13 +34,10 @@ import {
 import { Readable } from 'node:stream';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
 import { type AwsCredentialIdentityProvider } from './assume-role';
-import { rateLimitEfsClient } from './rate-limit';
 import { instrumentEfsClient } from '../metrics/efs';
 
 export interface EfsClientOptions {
   region: string;
-  /** EFS calls per second this process may make (0: unlimited). */
-  maxRequestsPerSecond?: number;
   /** Overrides the endpoint (else the SDK reads AWS_ENDPOINT_URL_EFS, then the regional default). */
   endpoint?: string;
   /** Replaces the HTTP handler (tests answer calls without a network). */
@@ -63,7 +60,6 @@ export function createEfsClient(options: EfsClientOptions): EFSClient {
     requestHandler: options.requestHandler ?? { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
   instrumentEfsClient(client);
-  rateLimitEfsClient(client, options.maxRequestsPerSecond ?? 0);
   nameOperationOnFailure(client);
   return client;
 }

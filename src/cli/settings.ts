@@ -33,11 +33,24 @@ export const awsSettings = {
       "Namespace of the ConfigMap ack-role-account-map (account id -> role ARN; empty: the pod's own namespace, else `default`)",
     parse: parsers.string,
   }),
-  maxRequestsPerSecond: setting({
-    flag: 'efs-max-requests-per-second',
-    env: 'EFS_MAX_REQUESTS_PER_SECOND',
-    default: 10,
-    description: 'EFS calls per second one worker makes at most (AWS throttles per account and Region; 0: no limit)',
+  efsCallsPerSecond: setting({
+    flag: 'efs-calls-per-second',
+    env: 'EFS_CALLS_PER_SECOND',
+    default: 8,
+    description:
+      "EFS calls per second the object workflows start, across every worker (the EFS task queue's server-enforced rate; AWS throttles per account and Region; 0: no limit)",
+    parse: parsers.positiveNumber,
+  }),
+};
+
+/** The Temporal worker's own limits, chosen by measurement (README, Operating: "One process"). */
+export const workerTuningSettings = {
+  maxCachedWorkflows: setting({
+    flag: 'max-cached-workflows',
+    env: 'WORKER_MAX_CACHED_WORKFLOWS',
+    default: 0,
+    description:
+      "Workflows kept in the worker's memory between tasks; others replay their history when next woken (0: the Temporal SDK's default, from the heap size)",
     parse: parsers.positiveNumber,
   }),
 };

@@ -6,6 +6,7 @@ import { type StatusFields } from '../api/status';
 import { searchAttributes } from '../api/search-attributes';
 import {
   annotations,
+  efsTaskQueueFor,
   objectChangedSignal,
   resyncSignal,
   stateQuery,
@@ -35,11 +36,20 @@ const kubeOptions: wf.ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 };
 
-/** Single EFS calls. Only retryable errors are retried here (the others are non-retryable failures). */
+/**
+ * Single EFS calls. Only retryable errors are retried here (the others are non-retryable failures).
+ * They wait for the account's budget on the EFS task queue, before they start: no schedule-to-start
+ * timeout, so a queued call is never timed out or retried for waiting.
+ */
 const efsOptions: wf.ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 };
+
+/** Histories recorded before the EFS task queue ran their EFS calls on the workflow's own queue. */
+function efsQueue(): Pick<wf.ActivityOptions, 'taskQueue'> {
+  return wf.patched(workflowPatches.efsTaskQueue) ? { taskQueue: efsTaskQueueFor(wf.workflowInfo().taskQueue) } : {};
+}
 
 /**
  * Long waits: one heartbeating activity polls (cheap in history); a dead worker is noticed by the
@@ -77,8 +87,13 @@ export interface StepActivities {
 export function activitiesFor(summary: string): StepActivities {
   return {
     kube: wf.proxyActivities<KubeActivities>({ ...kubeOptions, summary }),
-    ownership: wf.proxyActivities<OwnershipActivities>({ ...efsOptions, summary }),
-    efs: wf.proxyActivities<KindActivities>({ ...efsOptions, summary }),
+    // Read when a step calls AWS, so the patch marker lands where the first EFS call is scheduled.
+    get ownership() {
+      return wf.proxyActivities<OwnershipActivities>({ ...efsOptions, ...efsQueue(), summary });
+    },
+    get efs() {
+      return wf.proxyActivities<KindActivities>({ ...efsOptions, ...efsQueue(), summary });
+    },
     waits: wf.proxyActivities<KindActivities>({ ...waitOptions, summary }),
     recorded: wf.proxyLocalActivities<KindActivities>({ ...recordedOptions, summary }),
   };

@@ -16,11 +16,11 @@ const executableOf = (pid: number): string => fs.realpathSync(`/proc/${pid}/exe`
 let ctx: E2eContext | undefined;
 afterAll(() => ctx?.close());
 
-test("the stack's supervisor, orchestrator worker and watcher run the pinned Node, and no stack process an older one", () => {
+test("the stack's supervisor and its orchestrator (one `run` process: watcher and worker) run the pinned Node, and no stack process an older one", () => {
   const state = readStackState(stackDir());
   if (!state?.ready) throw new Error(`the local stack in ${stackDir()} is not ready`);
   const orchestrator = state.components.find((c) => c.name === 'orchestrator')?.children ?? [];
-  expect(orchestrator.map((c) => c.name).sort()).toEqual(['orchestrator-watcher', 'orchestrator-worker']);
+  expect(orchestrator.map((c) => c.name)).toEqual(['orchestrator']);
   for (const record of [state.supervisor, ...orchestrator]) {
     expect({ process: record.name, executable: executableOf(record.pid) }).toEqual({
       process: record.name,

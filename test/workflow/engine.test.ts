@@ -12,6 +12,7 @@ import {
 import { searchAttributes } from '../../src/api/search-attributes';
 import {
   annotations,
+  efsTaskQueueFor,
   objectChangedSignal,
   resyncSignal,
   stateQuery,
@@ -80,7 +81,13 @@ async function withWorker(
     workflowBundle: bundle,
     activities: world.activities(),
   });
-  await worker.runUntil(
+  // The EFS calls' own task queue, as the orchestrator's worker polls it (here without a rate limit).
+  const efsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: efsTaskQueueFor(taskQueue),
+    activities: world.activities(),
+  });
+  const running = worker.runUntil(
     body(async (first, options = defaults) => {
       const ref = { namespace: 'team-a', name: `w${queues}`, uid: `uid-${queues}` };
       return env.client.workflow.signalWithStart('widgetWorkflow', {
@@ -92,6 +99,7 @@ async function withWorker(
       });
     }),
   );
+  await efsWorker.runUntil(running);
 }
 
 /** Waits (without asserting on time) until the condition holds. */
@@ -149,6 +157,26 @@ const synced = (world: FakeWorld, generation: number): boolean =>
   world.statuses.some((s) => s.view.state === SyncState.synced && s.view.generation === generation);
 
 describe('the engine, on a fake kind', () => {
+  it("EFS calls run on the EFS task queue (the account's budget); Kubernetes calls and waits on the workflow's own", async () => {
+    const world = new FakeWorld();
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('generation 1 synced', () => synced(world, 1));
+      const queueOf = new Map(
+        (await history(handle))
+          .map((e) => e.activityTaskScheduledEventAttributes)
+          .filter((a) => a !== null && a !== undefined)
+          .map((a) => [a.activityType?.name, a.taskQueue?.name]),
+      );
+      const own = (await handle.describe()).taskQueue;
+      expect(queueOf.get('createWidget')).toBe(efsTaskQueueFor(own));
+      expect(queueOf.get('applyWidget')).toBe(efsTaskQueueFor(own));
+      expect(queueOf.get('ensureFinalizer')).toBe(own);
+      expect(queueOf.get('waitUntilWidgetReady')).toBe(own);
+      await handle.terminate();
+    });
+  });
+
   it('a newer generation supersedes a pass in progress: its wait is cancelled and only the newer spec is applied', async () => {
     const world = new FakeWorld();
     world.behaviour.waitUntilWidgetReady = async () =>

@@ -11,10 +11,16 @@ import { watchersForAllKinds } from '../../watcher/watcher';
 import { createOrchestratorWorker } from '../../worker/worker';
 import { kubeSettings } from '../../kube/settings';
 import { temporalSettings } from '../../temporal/settings';
-import { awsSettings, watcherSettings } from '../settings';
+import { awsSettings, watcherSettings, workerTuningSettings } from '../settings';
 
 /** `worker`, `watcher` and `run` (both in one process): the orchestrator itself. */
-const workerSettings = { ...temporalSettings, ...kubeSettings, ...awsSettings, ...metricsSettings };
+const workerSettings = {
+  ...temporalSettings,
+  ...kubeSettings,
+  ...awsSettings,
+  ...metricsSettings,
+  ...workerTuningSettings,
+};
 const watchSettings = { ...workerSettings, ...watcherSettings, ...leaderElectionSettings };
 const allSettings = { ...watchSettings, ...temporalMetricsSettings };
 
@@ -108,9 +114,7 @@ export const runCommand = defineCommand({
     const { stop, done, close } = await startWatcher(config);
     onShutdown(stop);
     // On SIGINT/SIGTERM the Temporal runtime is already stopping the worker: shut it down only otherwise.
-    const stopWorker = (): void => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-    };
+    const stopWorker = (): void => worker.shutdown();
     try {
       await Promise.all([worker.run().finally(stop), done.finally(stopWorker)]);
     } finally {

@@ -1,6 +1,7 @@
 /** Small helpers over Node's `http` for the EFS and admin endpoints. */
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { EfsError } from './errors';
+import { type EmulatorConfig, type Scope } from './model';
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -30,6 +31,14 @@ export function signedRegion(req: IncomingMessage): string | undefined {
   return authorization
     ? /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/[^/]+\/aws4_request/.exec(authorization)?.[1]
     : undefined;
+}
+
+/**
+ * Whose request this is: the account and Region its resources, ARNs and request-rate buckets
+ * belong to. The Region comes from the SigV4 scope; the account is the emulator's one account.
+ */
+export function requestScope(req: IncomingMessage, config: Pick<EmulatorConfig, 'region' | 'accountId'>): Scope {
+  return { region: signedRegion(req) ?? config.region, accountId: config.accountId };
 }
 
 export interface HttpAnswer {

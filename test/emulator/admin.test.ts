@@ -30,8 +30,8 @@ describe('request counters', () => {
     const counters = await t.emulator.admin.counters();
     expect(counters.total).toEqual({ requests: 3, calls: 3 });
     expect(counters.operations).toEqual({
-      CreateFileSystem: { requests: 2, calls: 2, responses: { '201': 1, '409': 1 }, faults: 0 },
-      DescribeFileSystems: { requests: 1, calls: 1, responses: { '200': 1 }, faults: 0 },
+      CreateFileSystem: { requests: 2, calls: 2, responses: { '201': 1, '409': 1 }, faults: 0, throttled: 0 },
+      DescribeFileSystems: { requests: 1, calls: 1, responses: { '200': 1 }, faults: 0, throttled: 0 },
     });
     const invocations = Object.values(counters.invocations);
     expect(invocations).toHaveLength(3);
@@ -52,7 +52,13 @@ describe('request counters', () => {
     await fetch(`${t.emulator.url}/nothing-here`);
     const counters = await t.emulator.admin.counters();
     expect(counters.operations.DescribeFileSystems).toMatchObject({ requests: 2, calls: 2 });
-    expect(counters.operations.Unknown).toEqual({ requests: 1, calls: 1, responses: { '404': 1 }, faults: 0 });
+    expect(counters.operations.Unknown).toEqual({
+      requests: 1,
+      calls: 1,
+      responses: { '404': 1 },
+      faults: 0,
+      throttled: 0,
+    });
     expect(counters.invocations).toEqual({});
     await t.emulator.admin.resetCounters();
     expect(await t.emulator.admin.counters()).toEqual({

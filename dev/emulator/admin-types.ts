@@ -106,6 +106,8 @@ export interface AdminFileSystem {
   /** When the pending transition happens (epoch ms), and to what; absent while the state is held. */
   nextTransition?: { at: number; state: LifeCycleState | 'gone' };
   throughputRestrictedUntil?: number;
+  /** Its backup policy's status, which DescribeFileSystems does not show. */
+  backupStatus?: 'ENABLED' | 'DISABLED';
   description: Record<string, unknown>;
 }
 

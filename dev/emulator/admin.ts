@@ -342,6 +342,7 @@ function adminFileSystem(emulator: Emulator, fs: FileSystemRecord): AdminFileSys
     ownerId: fs.ownerId,
     ...(fs.lifecycle.next ? { nextTransition: { ...fs.lifecycle.next } } : {}),
     ...(fs.throughputRestrictedUntil !== undefined ? { throughputRestrictedUntil: fs.throughputRestrictedUntil } : {}),
+    ...(fs.backupStatus !== undefined ? { backupStatus: fs.backupStatus } : {}),
     description: fileSystemDescription(fs, emulator.store.mountTargetsOf(fs.id).length),
   };
 }

@@ -161,3 +161,23 @@ export function resourceFigures(run: ScenarioRun, env: BenchEnvironment, cpuFrom
     orchestratorCpuSeconds: orchestratorCpu === null ? null : round(orchestratorCpu, 2),
   };
 }
+
+/** Per object: file system available (emulator) -> ACK.ResourceSynced=True seen; objects not synced count as infinitely slow. */
+export function availableToSynced(run: ScenarioRun, times: Map<string, FileSystemTimes>): Rounded {
+  const lag = [...run.observer.timelines.values()].map((t) => {
+    const available = times.get(t.name)?.availableAt;
+    return t.syncedAt === undefined || available === undefined ? Number.POSITIVE_INFINITY : t.syncedAt - available;
+  });
+  return seconds(distribution(lag));
+}
+
+/** Ends the sampling of a measured stretch: the counters at its end and the processes' memory and CPU over it. */
+export async function stopMeasuring(
+  run: ScenarioRun,
+  env: BenchEnvironment,
+  cpuFrom: ProcessCpu,
+): Promise<{ counters: CountersSnapshot; resources: ResourceFigures }> {
+  const counters = (await run.sampler.sample()) ?? (await run.ctx.admin.counters());
+  run.sampler.stop();
+  return { counters, resources: resourceFigures(run, env, cpuFrom) };
+}

@@ -9,9 +9,10 @@ import {
   type ScenarioOptions,
 } from '../environment';
 import {
+  availableToSynced,
   efsRequests,
   fileSystemTimes,
-  resourceFigures,
+  stopMeasuring,
   seconds,
   temporalFigures,
   type EfsRequestFigures,
@@ -92,9 +93,7 @@ export async function runBurst(env: BenchEnvironment, options: BurstOptions, lab
     const names = objectNames(label, options.objects);
     await applyAll(run, names);
     const complete = await run.observer.waitForSynced(options.objects, options.timeoutMs);
-    const counters = (await run.sampler.sample()) ?? (await admin.counters());
-    run.sampler.stop();
-    const resources = resourceFigures(run, env, cpuFrom);
+    const { counters, resources } = await stopMeasuring(run, env, cpuFrom);
     const times = await fileSystemTimes(run, options.createDelayMs);
     const temporal = await temporalFigures(run, options.objects);
 
@@ -111,10 +110,6 @@ export async function runBurst(env: BenchEnvironment, options: BurstOptions, lab
       const at = syncedTimes[Math.ceil(share * options.objects) - 1];
       return at === undefined ? null : round((at - firstSent) / 1000);
     };
-    const lag = timelines.map((t) => {
-      const available = times.get(t.name)?.availableAt;
-      return t.syncedAt === undefined || available === undefined ? Number.POSITIVE_INFINITY : t.syncedAt - available;
-    });
     const peak = run.sampler.peakPerSecond();
     return {
       objects: options.objects,
@@ -128,7 +123,7 @@ export async function runBurst(env: BenchEnvironment, options: BurstOptions, lab
       wallSeconds: complete ? timeToShare(1) : null,
       timeToSyncedShareSeconds: { half: timeToShare(0.5), ninety: timeToShare(0.9), all: timeToShare(1) },
       applyToSyncedSeconds: seconds(distribution(timelines.map((t) => sinceApplied(t, t.syncedAt)))),
-      availableToSyncedSeconds: seconds(distribution(lag)),
+      availableToSyncedSeconds: availableToSynced(run, times),
       applyToCreateFileSystemSeconds: seconds(
         distribution(timelines.map((t) => sinceApplied(t, times.get(t.name)?.createdAt))),
       ),

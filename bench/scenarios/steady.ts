@@ -13,7 +13,7 @@ import {
   type ScenarioOptions,
   type ScenarioRun,
 } from '../environment';
-import { efsRequests, resourceFigures, type EfsRequestFigures, type ResourceFigures } from '../measure';
+import { efsRequests, stopMeasuring, type EfsRequestFigures, type ResourceFigures } from '../measure';
 import { loadAverageNow } from '../proc';
 import { round } from '../stats';
 
@@ -122,9 +122,7 @@ export async function runSteady(env: BenchEnvironment, options: SteadyOptions): 
     await sleep(until - Date.now());
 
     const realMs = Date.now() - from;
-    const countersTo = (await run.sampler.sample()) ?? (await admin.counters());
-    run.sampler.stop();
-    const resources = resourceFigures(run, env, cpuFrom);
+    const { counters: countersTo, resources } = await stopMeasuring(run, env, cpuFrom);
     const historiesTo = historiesPerObject(await workflowHistories(run), options.objects);
     await admin.setTimeScale(1);
     const requests = efsRequests(countersFrom, countersTo, options.objects);

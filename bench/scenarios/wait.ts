@@ -8,10 +8,10 @@ import {
   type ScenarioOptions,
 } from '../environment';
 import {
+  availableToSynced,
   efsRequests,
   fileSystemTimes,
-  resourceFigures,
-  seconds,
+  stopMeasuring,
   temporalFigures,
   type EfsRequestFigures,
   type ResourceFigures,
@@ -19,7 +19,7 @@ import {
   type TemporalFigures,
 } from '../measure';
 import { loadAverageNow } from '../proc';
-import { distribution, perObjectMinute, round } from '../stats';
+import { perObjectMinute, round } from '../stats';
 
 export interface WaitOptions {
   objects: number;
@@ -72,18 +72,11 @@ export async function runWait(env: BenchEnvironment, options: WaitOptions, label
     await applyAll(run, objectNames(label, options.objects));
     const complete = await run.observer.waitForSynced(options.objects, options.holdRealMs + options.timeoutMs);
     const waitedMs = Date.now() - started;
-    const counters = (await run.sampler.sample()) ?? (await admin.counters());
-    run.sampler.stop();
-    const resources = resourceFigures(run, env, cpuFrom);
+    const { counters, resources } = await stopMeasuring(run, env, cpuFrom);
     // Converted while the clock still runs at the hold's scale.
     const times = await fileSystemTimes(run, options.holdEmulatedMs);
     await admin.setTimeScale(1);
     const temporal = await temporalFigures(run, options.objects);
-    const timelines = [...run.observer.timelines.values()];
-    const lag = timelines.map((t) => {
-      const available = times.get(t.name)?.availableAt;
-      return t.syncedAt === undefined || available === undefined ? Number.POSITIVE_INFINITY : t.syncedAt - available;
-    });
     const efs = efsRequests(undefined, counters, options.objects);
     return {
       objects: options.objects,
@@ -92,7 +85,7 @@ export async function runWait(env: BenchEnvironment, options: WaitOptions, label
       timeScale: round(timeScale, 3) ?? timeScale,
       syncedObjects: run.observer.synced().length,
       complete,
-      availableToSyncedSeconds: seconds(distribution(lag)),
+      availableToSyncedSeconds: availableToSynced(run, times),
       efs,
       efsRequestsPerObjectMinute: round(perObjectMinute(efs.total, options.objects, waitedMs)),
       peakEfsRequestsPerSecond: round(run.sampler.peakPerSecond().requests, 1),

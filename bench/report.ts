@@ -429,15 +429,21 @@ export function goalVerdicts(records: readonly ScenarioRecord[]): GoalVerdict[] 
     Extract<ScenarioRecord, { scenario: 'steady' }> | undefined;
   if (steady) {
     const s = steady.results;
+    // The goals are stated for 1,000 objects: fewer are judged only once scaled up (linearly, an estimate).
+    const toGoal = 1000 / s.objects;
+    const judged = s.objects >= 1000;
+    const rate = s.efsRequestsPerSecondPerHour;
     out.push({
-      goal: `steady state, ${s.objects} objects: ≤ 1 EFS req/s in total`,
-      met: s.efsRequestsPerSecondPerHour === null ? null : s.efsRequestsPerSecondPerHour <= 1,
-      figure: `${n(s.efsRequestsPerSecondPerHour, 3)} req/s over the hour`,
+      goal: 'steady state, 1,000 objects: ≤ 1 EFS req/s in total',
+      met: !judged || rate === null ? null : rate <= 1,
+      figure: judged
+        ? `${n(rate, 3)} req/s over the hour`
+        : `${n(rate, 3)} req/s with ${s.objects} objects (×${n(toGoal, 0)}: ~${n(rate === null ? null : rate * toGoal, 1)} at 1,000, not measured)`,
     });
     out.push({
-      goal: `steady state, ${s.objects} objects: ≤ 1 Temporal action per object-hour`,
+      goal: 'steady state: ≤ 1 Temporal action per object-hour',
       met: s.temporalActionsPerObjectHour === null ? null : s.temporalActionsPerObjectHour <= 1,
-      figure: `${n(s.temporalActionsPerObjectHour, 2)}`,
+      figure: `${n(s.temporalActionsPerObjectHour, 2)} with ${s.objects} objects`,
     });
     const listed = s.corrections[0];
     out.push({

@@ -80,18 +80,44 @@ export async function writeRecord(dir: string, record: ScenarioRecord): Promise<
   return file;
 }
 
-/** The newest record of each scenario in `dir` written in this format (file names sort by time). */
+/** What one run of a sized scenario measured, for telling its sizes apart across records. */
+function sizeKey(record: ScenarioRecord, run: BurstMeasurement | WaitMeasurement): string {
+  return record.scenario === 'wait'
+    ? `${run.objects}/${(run as WaitMeasurement).holdEmulatedSeconds}`
+    : String(run.objects);
+}
+
+/**
+ * The newest record of each scenario in `dir` written in this format (file names sort by time). Burst
+ * and wait runs are one per size: an older record stays, holding only the sizes no newer record measured,
+ * so a run of one size does not hide the others.
+ */
 export function latestRecords(dir: string): ScenarioRecord[] {
   if (!fs.existsSync(dir)) return [];
-  const latest = new Map<string, ScenarioRecord>();
-  for (const file of fs
+  const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort()) {
+    .sort()
+    .reverse();
+  const kept: ScenarioRecord[] = [];
+  const seenScenarios = new Set<string>();
+  const seenSizes = new Set<string>();
+  for (const file of files) {
     const record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ScenarioRecord;
-    if (record.format === recordFormat) latest.set(record.scenario, record);
+    if (record.format !== recordFormat) continue;
+    if (record.scenario === 'burst' || record.scenario === 'wait') {
+      const runs = (record.results.runs as (BurstMeasurement | WaitMeasurement)[]).filter(
+        (r) => !seenSizes.has(`${record.scenario}:${sizeKey(record, r)}`),
+      );
+      for (const r of runs) seenSizes.add(`${record.scenario}:${sizeKey(record, r)}`);
+      if (runs.length === 0) continue;
+      kept.push({ ...record, results: { ...record.results, runs } } as ScenarioRecord);
+    } else if (!seenScenarios.has(record.scenario)) {
+      seenScenarios.add(record.scenario);
+      kept.push(record);
+    }
   }
-  return [...latest.values()];
+  return kept.reverse();
 }
 
 const n = (value: number | null | undefined, digits = 1): string =>
@@ -380,9 +406,12 @@ const rssGoalMiB: Record<number, number> = { 50: 200, 1000: 400 };
 /** The goals the benchmarks report against, judged from the newest records (null: not measured). */
 export function goalVerdicts(records: readonly ScenarioRecord[]): GoalVerdict[] {
   const out: GoalVerdict[] = [];
-  const burst = records.find((r) => r.scenario === 'burst') as
-    Extract<ScenarioRecord, { scenario: 'burst' }> | undefined;
-  for (const m of burst?.results.runs ?? []) {
+  const all = <S extends ScenarioRecord['scenario']>(scenario: S) =>
+    records.filter((r): r is Extract<ScenarioRecord, { scenario: S }> => r.scenario === scenario);
+  const bursts = all('burst')
+    .flatMap((r) => r.results.runs)
+    .sort((a, b) => a.objects - b.objects);
+  for (const m of bursts) {
     out.push({
       goal: `burst of ${m.objects}: all objects synced (no collapse)`,
       met: m.complete,
@@ -413,8 +442,7 @@ export function goalVerdicts(records: readonly ScenarioRecord[]): GoalVerdict[] 
       });
     }
   }
-  const wait = records.find((r) => r.scenario === 'wait') as Extract<ScenarioRecord, { scenario: 'wait' }> | undefined;
-  for (const w of wait?.results.runs ?? []) {
+  for (const w of all('wait').flatMap((r) => r.results.runs)) {
     const bound = w.objects <= 100 ? 2 : 10;
     const p99 = w.availableToSyncedSeconds.p99;
     const hold =

@@ -1,6 +1,6 @@
 /** The admin API: counters, settings, clock, reset, listing and its own errors. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { CreateFileSystemCommand, DescribeFileSystemsCommand } from '@aws-sdk/client-efs';
+import { CreateFileSystemCommand, DescribeFileSystemsCommand, PutBackupPolicyCommand } from '@aws-sdk/client-efs';
 import { EmulatorAdminError } from '../../dev/emulator/admin-client';
 import { defaultConfig } from '../../dev/emulator/model';
 import { type RunningEmulator, startEmulator } from '../../dev/emulator/server';
@@ -139,6 +139,14 @@ describe('listing and forcing states', () => {
       nextTransition: { at: t.clock.now() + 1000, state: 'available' },
     });
     expect(listed?.description.FileSystemArn).toBe(created.FileSystemArn);
+  });
+
+  it("lists a file system's backup policy status, which DescribeFileSystems does not show", async () => {
+    const client = t.client();
+    const { FileSystemId } = await client.send(new CreateFileSystemCommand({ CreationToken: 'backed-up' }));
+    await t.emulator.admin.setState(FileSystemId as string, 'available');
+    await client.send(new PutBackupPolicyCommand({ FileSystemId, BackupPolicy: { Status: 'ENABLED' } }));
+    expect((await t.emulator.admin.fileSystems())[0]).toMatchObject({ FileSystemId, backupStatus: 'ENABLED' });
   });
 
   it('answers 400 for a state that cannot be forced and 404 for unknown ids', async () => {

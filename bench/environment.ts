@@ -7,7 +7,7 @@ import { type CountersSnapshot } from '../dev/emulator/admin-types';
 import { emulatorComponent } from '../dev/emulator/component';
 import { defaultPorts } from '../dev/stack/ports';
 import { inspectStack, readStackState, stackFiles } from '../dev/stack/stack';
-import { fileSystemNames, group, version, type FileSystemObject } from '../src/api/filesystem';
+import { fileSystemNames, group, version, type FileSystemObject, type FileSystemSpec } from '../src/api/filesystem';
 import { workflowIdFor } from '../src/api/workflow-contract';
 import { type Logger } from '../src/shared/log';
 import { repoRoot, stackDir } from '../src/shared/paths';
@@ -21,7 +21,8 @@ import {
   type OrchestratorProcess,
 } from '../test/e2e/harness';
 import { ObjectObserver } from './observer';
-import { cpuSeconds, processMemory, type ProcessMemory } from './proc';
+import { type WorkflowHandle } from '@temporalio/client';
+import { cpuSeconds, killTree, processMemory, workingPid, type ProcessMemory } from './proc';
 
 /**
  * Where the benchmarks run: the shared local stack's Temporal and Kubernetes API, and an EFS
@@ -34,7 +35,13 @@ export interface BenchEnvironment {
   close(): Promise<void>;
 }
 
-export async function prepareEnvironment(log: Logger): Promise<BenchEnvironment> {
+/** The benchmark emulator throttles by rate like AWS unless told not to. */
+export interface EnvironmentOptions {
+  throttle: boolean;
+  throttleRatePerSecond: number;
+}
+
+export async function prepareEnvironment(log: Logger, options: EnvironmentOptions): Promise<BenchEnvironment> {
   const stopStack = ensureStack(log);
   const logDir = path.join(repoRoot, 'test-output', 'bench');
   fs.mkdirSync(logDir, { recursive: true });
@@ -44,7 +51,11 @@ export async function prepareEnvironment(log: Logger): Promise<BenchEnvironment>
     logDir,
     ports: { ...defaultPorts, EFS_EMULATOR_PORT: await freePort() },
     log,
-    env: {},
+    env: {
+      EFS_EMULATOR_THROTTLE: String(options.throttle),
+      EFS_EMULATOR_THROTTLE_RATE: String(options.throttleRatePerSecond),
+      EFS_EMULATOR_THROTTLE_BURST: String(Math.max(1, Math.round(options.throttleRatePerSecond))),
+    },
     onCrash: (child, code, signal) => {
       crashed = `${child.name} exited (${code ?? signal}); see ${child.logFile}`;
     },
@@ -58,6 +69,7 @@ export async function prepareEnvironment(log: Logger): Promise<BenchEnvironment>
     emulator: { url, adminUrl, admin: new EmulatorAdminClient(adminUrl), pid: child.pid },
     logDir,
     async close() {
+      killStartedProcesses();
       await running.stop();
       stopStack?.();
       if (crashed) throw new Error(crashed);
@@ -85,34 +97,76 @@ function ensureStack(log: Logger): (() => void) | undefined {
   };
 }
 
-/** One scenario's own namespace, task queue, worker and watcher processes, and instruments. */
+/** How the orchestrator runs: one `efs-orchestrator run` process per replica, or separate worker and watcher processes. */
+export type ProcessMode = 'single' | 'separate';
+
+/** `single` when the compiled CLI has the `run` command (watcher and worker in one process). */
+export function defaultProcessMode(): ProcessMode {
+  const main = path.join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+  return fs.existsSync(main) && /\brun: \(\) =>/.test(fs.readFileSync(main, 'utf8')) ? 'single' : 'separate';
+}
+
+export interface ScenarioOptions {
+  mode: ProcessMode;
+  /** Worker replicas: `run` processes in single mode, worker processes beside one watcher otherwise. */
+  workers: number;
+  /** Extra environment of the orchestrator processes (e.g. scaled-down cadences). */
+  env?: Record<string, string>;
+}
+
+/** One scenario's own namespace, task queue, orchestrator processes, and instruments. */
 export interface ScenarioRun {
   ctx: E2eContext;
-  worker: OrchestratorProcess;
-  watcher: OrchestratorProcess;
+  /** Named `run-1`, `worker-1`, `watcher`, ...: the names the figures use. */
+  processes: Map<string, OrchestratorProcess>;
+  options: ScenarioOptions;
   observer: ObjectObserver;
   sampler: CounterSampler;
   /** CPU seconds of the processes when the scenario's objects were applied. */
   cpuAtStart: ProcessCpu;
-  /** The worker's memory once ready, before any object: its peak so far includes bundling the workflow code. */
-  workerMemoryAtStart: ProcessMemory;
+  /** Each orchestrator process's memory once ready, before any object (its peak includes bundling the workflow code). */
+  memoryAtStart: Record<string, ProcessMemory>;
 }
 
-/** CPU seconds used so far by each process of a scenario: worker, watcher, emulator and the stack's own. */
+/** CPU seconds used so far by each process of a scenario: orchestrator, emulator and the stack's own. */
 export type ProcessCpu = Record<string, number | null>;
 
 const quietOrchestrator = {
-  // Debug logs of every call would cost the worker more CPU than the work measured.
+  // Debug logs of every call would cost the orchestrator more CPU than the work measured.
   LOG_LEVEL: 'info',
   METRICS_PORT: '0',
   TEMPORAL_METRICS_BIND: 'off',
 };
 
+/** Every orchestrator process the benchmarks started and have not stopped yet. */
+const started = new Set<OrchestratorProcess>();
+
+/** Stops (SIGKILL, with their children) every orchestrator process still running; safe to call from an exit handler. */
+export function killStartedProcesses(): void {
+  for (const proc of started) if (proc.child.pid !== undefined) killTree(proc.child.pid);
+  started.clear();
+}
+
+async function stopProcesses(procs: Iterable<OrchestratorProcess>): Promise<void> {
+  await Promise.all(
+    [...procs].map(async (proc) => {
+      // Its children first: the CLI started by an older Node runs on the project's Node as a child.
+      if (proc.child.pid !== undefined) killTree(proc.child.pid);
+      await proc.kill('SIGKILL');
+      started.delete(proc);
+    }),
+  );
+}
+
 /**
- * Starts a worker and a watcher for a new scenario on the benchmark emulator (reset first), and
- * watches the scenario's namespace. Resolves when both are ready and the watcher leads.
+ * Starts the orchestrator for a new scenario on the benchmark emulator (reset first), and watches
+ * the scenario's namespace. Resolves when every process is ready and a watcher leads.
  */
-export async function startScenario(env: BenchEnvironment, name: string): Promise<ScenarioRun> {
+export async function startScenario(
+  env: BenchEnvironment,
+  name: string,
+  options: ScenarioOptions,
+): Promise<ScenarioRun> {
   const ctx = await createE2eContext(`bench-${name}`);
   ctx.env = {
     ...ctx.env,
@@ -121,9 +175,31 @@ export async function startScenario(env: BenchEnvironment, name: string): Promis
   };
   ctx.admin = env.emulator.admin;
   await ctx.admin.reset();
-  const worker = startOrchestrator(ctx, 'worker', quietOrchestrator);
-  const watcher = startOrchestrator(ctx, 'watcher', quietOrchestrator);
-  await Promise.all([worker.waitForLog('worker ready', 120_000), watcher.waitForLog('became leader', 120_000)]);
+  const extra = { ...quietOrchestrator, ...options.env };
+  const processes = new Map<string, OrchestratorProcess>();
+  const launch = (label: string, role: 'worker' | 'watcher' | 'run'): OrchestratorProcess => {
+    const proc = startOrchestrator(ctx, role, extra);
+    started.add(proc);
+    processes.set(label, proc);
+    return proc;
+  };
+  const ready: Promise<void>[] = [];
+  for (let i = 1; i <= options.workers; i++) {
+    const proc = launch(
+      `${options.mode === 'single' ? 'run' : 'worker'}-${i}`,
+      options.mode === 'single' ? 'run' : 'worker',
+    );
+    ready.push(proc.waitForLog('worker ready', 180_000));
+  }
+  if (options.mode === 'separate') launch('watcher', 'watcher');
+  const watchers = [...processes].filter(([label]) => label !== 'worker' && !label.startsWith('worker-'));
+  ready.push(Promise.any(watchers.map(([, proc]) => proc.waitForLog('became leader', 180_000))).then(() => undefined));
+  try {
+    await Promise.all(ready);
+  } catch (err) {
+    await stopProcesses(processes.values());
+    throw err;
+  }
   const observer = new ObjectObserver(ctx.kc, ctx.namespace, async () => {
     const { items, resourceVersion } = await ctx.fileSystems.list(ctx.namespace);
     return { items: items as FileSystemObject[], resourceVersion };
@@ -131,40 +207,49 @@ export async function startScenario(env: BenchEnvironment, name: string): Promis
   await observer.start();
   const run: ScenarioRun = {
     ctx,
-    worker,
-    watcher,
+    processes,
+    options,
     observer,
-    sampler: new CounterSampler(ctx.admin, pidOf(worker)),
+    sampler: new CounterSampler(ctx.admin, () => sampledPids(run, env)),
     cpuAtStart: {},
-    workerMemoryAtStart: processMemory(pidOf(worker)),
+    memoryAtStart: Object.fromEntries([...processes].map(([label, proc]) => [label, processMemory(pidOf(proc))])),
   };
   run.cpuAtStart = processCpu(run, env);
   return run;
 }
 
+/** The pid doing the work for an orchestrator process (see workingPid). */
 export function pidOf(proc: OrchestratorProcess): number {
   if (proc.child.pid === undefined || proc.child.exitCode !== null) {
     throw new Error(`the ${proc.role} process is not running; see ${proc.logFile}`);
   }
-  return proc.child.pid;
+  return workingPid(proc.child.pid);
+}
+
+/** Pids whose CPU and memory the figures report: the orchestrator's, the emulator's and the stack's Temporal server. */
+function sampledPids(run: ScenarioRun, env: BenchEnvironment): Record<string, number | undefined> {
+  const stackChildren = readStackState(stackDir())?.components.flatMap((c) => c.children) ?? [];
+  const pids: Record<string, number | undefined> = {};
+  for (const [label, proc] of run.processes) {
+    pids[label] = proc.child.pid === undefined || proc.child.exitCode !== null ? undefined : workingPid(proc.child.pid);
+  }
+  pids.emulator = workingPid(env.emulator.pid);
+  for (const c of stackChildren) if (['temporal', 'kube-apiserver', 'etcd'].includes(c.name)) pids[c.name] = c.pid;
+  return pids;
+}
+
+/** Names of the orchestrator's processes in a run. */
+export function orchestratorNames(run: ScenarioRun): string[] {
+  return [...run.processes.keys()];
 }
 
 /**
- * CPU seconds of the scenario's worker, watcher and emulator, and of the shared stack's Temporal
- * server, kube-apiserver and etcd (null for a process that has gone, e.g. restarted by a test).
+ * CPU seconds of the scenario's orchestrator processes and emulator, and of the shared stack's
+ * Temporal server, kube-apiserver and etcd (null for a process that has gone, e.g. killed by a test).
  */
 export function processCpu(run: ScenarioRun, env: BenchEnvironment): ProcessCpu {
-  const stackChildren = readStackState(stackDir())?.components.flatMap((c) => c.children) ?? [];
-  const processes: [string, number | undefined][] = [
-    ['worker', run.worker.child.pid],
-    ['watcher', run.watcher.child.pid],
-    ['emulator', env.emulator.pid],
-    ...stackChildren
-      .filter((c) => ['temporal', 'kube-apiserver', 'etcd'].includes(c.name))
-      .map((c): [string, number] => [c.name, c.pid]),
-  ];
   return Object.fromEntries(
-    processes.map(([name, pid]) => {
+    Object.entries(sampledPids(run, env)).map(([name, pid]) => {
       try {
         return [name, pid === undefined ? null : cpuSeconds(pid)];
       } catch {
@@ -193,40 +278,136 @@ export function objectNames(prefix: string, count: number): string[] {
 }
 
 /** Creates all the objects at once (one request each, all in flight together). */
-export async function applyAll(run: ScenarioRun, names: readonly string[]): Promise<void> {
+export async function applyAll(
+  run: ScenarioRun,
+  names: readonly string[],
+  extraSpec: FileSystemSpec = {},
+): Promise<void> {
   await Promise.all(
     names.map(async (name) => {
       const t = run.observer.timeline(name);
       t.sentAt = Date.now();
-      const obj = await applyFileSystem(run.ctx, name, { tags: [{ key: 'bench', value: name }] });
+      const obj = await applyFileSystem(run.ctx, name, { ...extraSpec, tags: [{ key: 'bench', value: name }] });
       t.appliedAt = Date.now();
       t.uid = obj.metadata.uid;
     }),
   );
 }
 
-/** Lengths of the workflows' histories (events, and of those, activities scheduled), as they are now. */
-export async function historyLengths(
-  run: ScenarioRun,
-): Promise<{ name: string; events: number; activities: number }[]> {
-  const timelines = [...run.observer.timelines.values()];
-  const out: { name: string; events: number; activities: number }[] = [];
+/** What one workflow's history holds, as it is now. */
+export interface HistoryCount {
+  workflowId: string;
+  /** A FileSystem object's workflow (else another workflow of the run, e.g. an observer). */
+  object: boolean;
+  events: number;
+  activities: number;
+  actions: number;
+}
+
+/** Workflow ids of the run: its objects' workflows and every other workflow on its task queue. */
+export async function scenarioWorkflowIds(run: ScenarioRun): Promise<string[]> {
+  const ids = new Set(objectWorkflowIds(run));
+  try {
+    for await (const execution of run.ctx.temporal.workflow.list({ query: `TaskQueue = '${run.ctx.taskQueue}'` })) {
+      ids.add(execution.workflowId);
+    }
+  } catch {
+    // Visibility may lag or refuse the query; the objects' own workflows are known anyway.
+  }
+  return [...ids];
+}
+
+function objectWorkflowIds(run: ScenarioRun): string[] {
+  return [...run.observer.timelines.values()]
+    .filter((t) => t.uid !== undefined)
+    .map((t) => workflowIdFor('FileSystem', { namespace: run.ctx.namespace, name: t.name, uid: t.uid as string }));
+}
+
+/**
+ * Every workflow history of the run (all runs of each workflow id, continued-as-new included),
+ * counted: events, activities scheduled and Temporal actions.
+ */
+export async function workflowHistories(run: ScenarioRun): Promise<HistoryCount[]> {
+  const objects = new Set(objectWorkflowIds(run));
+  const ids = await scenarioWorkflowIds(run);
+  const out: HistoryCount[] = [];
   // A few at a time: the shared Temporal server serves tests too.
-  for (let i = 0; i < timelines.length; i += 10) {
-    const batch = timelines.slice(i, i + 10);
+  for (let i = 0; i < ids.length; i += 10) {
     out.push(
       ...(await Promise.all(
-        batch.map(async (t) => {
-          const id = workflowIdFor('FileSystem', { namespace: run.ctx.namespace, name: t.name, uid: t.uid ?? '' });
-          const history = await run.ctx.temporal.workflow.getHandle(id).fetchHistory();
-          const events = history.events ?? [];
-          const activities = events.filter((e) => e.activityTaskScheduledEventAttributes != null).length;
-          return { name: t.name, events: events.length, activities };
+        ids.slice(i, i + 10).map(async (workflowId) => {
+          const counted = { workflowId, object: objects.has(workflowId), events: 0, activities: 0, actions: 0 };
+          for (const events of await historiesOf(run, workflowId)) {
+            counted.events += events.length;
+            counted.activities += events.filter((e) => e.activityTaskScheduledEventAttributes != null).length;
+            counted.actions += temporalActions(events);
+          }
+          return counted;
         }),
       )),
     );
   }
   return out;
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/** The events of each run of a workflow id, oldest run first. */
+async function historiesOf(run: ScenarioRun, workflowId: string): Promise<HistoryEvent[][]> {
+  const runs: HistoryEvent[][] = [];
+  try {
+    for await (const execution of run.ctx.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await run.ctx.temporal.workflow.getHandle(workflowId, execution.runId).fetchHistory();
+      runs.push(history.events ?? []);
+    }
+  } catch {
+    // Visibility unavailable: the latest run at least.
+  }
+  if (runs.length === 0) {
+    const history = await run.ctx.temporal.workflow
+      .getHandle(workflowId)
+      .fetchHistory()
+      .catch(() => undefined);
+    if (history) runs.push(history.events ?? []);
+  }
+  return runs;
+}
+
+/**
+ * Temporal actions a history stands for, as Temporal Cloud bills them: a workflow started (or
+ * continued as new), each signal and update received, each activity attempt (retries recorded on
+ * the started event), each timer, child workflow, external signal, search-attribute upsert, side
+ * effect or local activity marker. Queries leave no event and are not counted.
+ */
+export function temporalActions(events: readonly HistoryEvent[]): number {
+  let actions = 0;
+  for (const e of events) {
+    if (e.workflowExecutionStartedEventAttributes) actions++;
+    else if (e.workflowExecutionSignaledEventAttributes) actions++;
+    else if (e.workflowExecutionUpdateAcceptedEventAttributes) actions++;
+    else if (e.activityTaskStartedEventAttributes)
+      actions += Math.max(1, e.activityTaskStartedEventAttributes.attempt ?? 1);
+    else if (e.timerStartedEventAttributes) actions++;
+    else if (e.startChildWorkflowExecutionInitiatedEventAttributes) actions++;
+    else if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) actions++;
+    else if (e.upsertWorkflowSearchAttributesEventAttributes) actions++;
+    else if (e.markerRecordedEventAttributes) actions++;
+  }
+  return actions;
+}
+
+/** Totals over a run's histories, per object (workflows that are not an object's are shared out). */
+export function historiesPerObject(
+  histories: readonly HistoryCount[],
+  objects: number,
+): { events: number | null; actions: number | null; otherWorkflows: number; objectEvents: number[] } {
+  const sum = (f: (h: HistoryCount) => number) => histories.reduce((total, h) => total + f(h), 0);
+  return {
+    events: objects === 0 ? null : sum((h) => h.events) / objects,
+    actions: objects === 0 ? null : sum((h) => h.actions) / objects,
+    otherWorkflows: histories.filter((h) => !h.object).length,
+    objectEvents: histories.filter((h) => h.object).map((h) => h.events),
+  };
 }
 
 /**
@@ -237,19 +418,18 @@ export async function historyLengths(
 export async function finishScenario(run: ScenarioRun): Promise<void> {
   run.sampler.stop();
   run.observer.stop();
-  await Promise.all([run.worker.kill('SIGKILL'), run.watcher.kill('SIGKILL')]);
+  await stopProcesses(run.processes.values());
   const { ctx } = run;
+  for (const id of await scenarioWorkflowIds(run)) {
+    await ctx.temporal.workflow
+      .getHandle(id)
+      .terminate('benchmark finished')
+      .catch(() => undefined);
+  }
   const timelines = [...run.observer.timelines.values()];
   for (let i = 0; i < timelines.length; i += 10) {
     await Promise.all(
       timelines.slice(i, i + 10).map(async (t) => {
-        if (t.uid) {
-          const id = workflowIdFor('FileSystem', { namespace: ctx.namespace, name: t.name, uid: t.uid });
-          await ctx.temporal.workflow
-            .getHandle(id)
-            .terminate('benchmark finished')
-            .catch(() => undefined);
-        }
         await patchObject(ctx, 'FileSystem', t.name, { metadata: { finalizers: null } }).catch(() => undefined);
       }),
     );
@@ -288,14 +468,20 @@ export interface CounterSample {
   at: number;
   requests: number;
   describeFileSystems: number;
-  /** The worker's resident set at the time, MiB. */
-  workerRssMiB: number;
+  throttled: number;
+  /** Resident set of each sampled process at the time, MiB. */
+  rssMiB: Record<string, number>;
+}
+
+/** Throttled requests in a counters snapshot: the rate throttle's and throttling faults'. */
+export function throttledRequests(counters: CountersSnapshot): number {
+  return Object.values(counters.operations).reduce((sum, op) => sum + (op.throttled ?? 0) + op.faults, 0);
 }
 
 /**
- * Reads the emulator's counters and the worker's resident set about once a second while a scenario
- * runs, for the peak request rate the account's EFS API would have seen and the worker's peak
- * memory under load (its VmHWM also holds the start-up peak of bundling the workflow code).
+ * Reads the emulator's counters and the processes' resident sets about once a second while a
+ * scenario runs, for the peak request rate the account's EFS API would have seen and each
+ * process's peak memory under load (VmHWM also holds the start-up peak of bundling workflow code).
  */
 export class CounterSampler {
   readonly samples: CounterSample[] = [];
@@ -304,7 +490,7 @@ export class CounterSampler {
 
   constructor(
     private readonly admin: EmulatorAdminClient,
-    private readonly workerPid: number,
+    private readonly pids: () => Record<string, number | undefined>,
   ) {}
 
   start(intervalMs = 1_000): void {
@@ -323,12 +509,22 @@ export class CounterSampler {
     try {
       const sent = Date.now();
       const counters = await this.admin.counters();
+      const rssMiB: Record<string, number> = {};
+      for (const [name, pid] of Object.entries(this.pids())) {
+        if (pid === undefined) continue;
+        try {
+          rssMiB[name] = processMemory(pid).rssMiB;
+        } catch {
+          // gone
+        }
+      }
       this.samples.push({
         // The emulator read its counters somewhere between sending and answering.
         at: (sent + Date.now()) / 2,
         requests: counters.total.requests,
         describeFileSystems: counters.operations.DescribeFileSystems?.requests ?? 0,
-        workerRssMiB: processMemory(this.workerPid).rssMiB,
+        throttled: throttledRequests(counters),
+        rssMiB,
       });
       return counters;
     } catch {
@@ -338,17 +534,26 @@ export class CounterSampler {
     }
   }
 
-  peakWorkerRssMiB(): number {
-    return Math.max(...this.samples.map((s) => s.workerRssMiB));
+  /** Highest resident set sampled per process, MiB. */
+  peakRssMiB(): Record<string, number> {
+    const peaks: Record<string, number> = {};
+    for (const sample of this.samples) {
+      for (const [name, rss] of Object.entries(sample.rssMiB)) peaks[name] = Math.max(peaks[name] ?? 0, rss);
+    }
+    return peaks;
+  }
+
+  /** Highest sum of the named processes' resident sets in one sample, MiB. */
+  peakCombinedRssMiB(names: readonly string[]): number {
+    return Math.max(0, ...this.samples.map((s) => names.reduce((sum, name) => sum + (s.rssMiB[name] ?? 0), 0)));
   }
 
   /**
    * Highest requests per second over any stretch of at least `windowMs` between two samples
    * (shorter stretches would let the samples' own timing jitter overstate a spike).
    */
-  peakPerSecond(windowMs = peakWindowMs): { requests: number; describeFileSystems: number } {
-    let requests = 0;
-    let describeFileSystems = 0;
+  peakPerSecond(windowMs = peakWindowMs): { requests: number; describeFileSystems: number; throttled: number } {
+    const peak = { requests: 0, describeFileSystems: 0, throttled: 0 };
     let j = 0;
     for (let i = 1; i < this.samples.length; i++) {
       const b = this.samples[i] as CounterSample;
@@ -356,9 +561,13 @@ export class CounterSampler {
       const a = this.samples[j] as CounterSample;
       const seconds = (b.at - a.at) / 1000;
       if (seconds * 1000 < windowMs) continue;
-      requests = Math.max(requests, (b.requests - a.requests) / seconds);
-      describeFileSystems = Math.max(describeFileSystems, (b.describeFileSystems - a.describeFileSystems) / seconds);
+      peak.requests = Math.max(peak.requests, (b.requests - a.requests) / seconds);
+      peak.describeFileSystems = Math.max(
+        peak.describeFileSystems,
+        (b.describeFileSystems - a.describeFileSystems) / seconds,
+      );
+      peak.throttled = Math.max(peak.throttled, (b.throttled - a.throttled) / seconds);
     }
-    return { requests, describeFileSystems };
+    return peak;
   }
 }

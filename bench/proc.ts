@@ -71,3 +71,48 @@ export function machineFacts(repoRoot: string): MachineFacts {
 export function loadAverageNow(): number {
   return Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
 }
+
+/** Parent of every process now running, from /proc/<pid>/stat. */
+function parentsByPid(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return parents;
+}
+
+/** The process and all its descendants, parents first. */
+export function processTree(pid: number): number[] {
+  const parents = parentsByPid();
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}
+
+/**
+ * The process that does the work: the CLI started by an older Node runs itself again on the
+ * project's Node as a child (bin/efs-orchestrator.js), so the last descendant, else the process itself.
+ */
+export function workingPid(pid: number): number {
+  return processTree(pid).at(-1) ?? pid;
+}
+
+/** SIGKILLs a process and every descendant (a SIGKILL is not passed on to children). */
+export function killTree(pid: number): void {
+  for (const member of processTree(pid).reverse()) {
+    try {
+      process.kill(member, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,18 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type MachineFacts } from './proc';
-import { type BudgetMeasurement } from './scenarios/budget';
 import { type BurstMeasurement } from './scenarios/burst';
+import { type SteadyMeasurement } from './scenarios/steady';
 import { type ThrottleMeasurement } from './scenarios/throttle';
-import { type ScenarioName } from './settings';
+import { type WaitMeasurement } from './scenarios/wait';
+import { type WorkersMeasurement } from './scenarios/workers';
+import { scenarioNames, type ScenarioName } from './settings';
+
+/** The shape of the records this code writes; older records in bench/results stay as history. */
+export const recordFormat = 2;
 
 /** One scenario's record in bench/results/<time>-<scenario>.json. */
 export type ScenarioRecord =
   | RecordOf<'burst', { runs: BurstMeasurement[]; ratios: BurstRatios[] }>
-  | RecordOf<'budget', BudgetMeasurement>
+  | RecordOf<'wait', { runs: WaitMeasurement[] }>
+  | RecordOf<'steady', SteadyMeasurement>
+  | RecordOf<'workers', WorkersMeasurement>
   | RecordOf<'throttle', ThrottleMeasurement>;
 
 interface RecordOf<S extends ScenarioName, R> {
+  format?: number;
   scenario: S;
   startedAt: string;
   durationSeconds: number;
@@ -28,10 +36,9 @@ export interface BurstRatios {
   objectsRatio: number;
   wall: number | null;
   p50: number | null;
-  p95: number | null;
   efsRequestsPerObject: number | null;
-  workerCpuPerObject: number | null;
-  workerPeakRss: number | null;
+  orchestratorCpuPerObject: number | null;
+  orchestratorPeakRss: number | null;
 }
 
 export function burstRatios(runs: readonly BurstMeasurement[]): BurstRatios[] {
@@ -45,10 +52,9 @@ export function burstRatios(runs: readonly BurstMeasurement[]): BurstRatios[] {
     objectsRatio: m.objects / base.objects,
     wall: r(m.wallSeconds, base.wallSeconds),
     p50: r(m.applyToSyncedSeconds.p50, base.applyToSyncedSeconds.p50),
-    p95: r(m.applyToSyncedSeconds.p95, base.applyToSyncedSeconds.p95),
-    efsRequestsPerObject: r(m.efsRequestsPerObjectTotal, base.efsRequestsPerObjectTotal),
-    workerCpuPerObject: r(m.worker.cpuMillisecondsPerObject, base.worker.cpuMillisecondsPerObject),
-    workerPeakRss: r(m.worker.peakRssUnderLoadMiB, base.worker.peakRssUnderLoadMiB),
+    efsRequestsPerObject: r(m.efs.perObject, base.efs.perObject),
+    orchestratorCpuPerObject: r(m.orchestratorCpuMillisecondsPerObject, base.orchestratorCpuMillisecondsPerObject),
+    orchestratorPeakRss: r(m.resources.orchestratorPeakRssMiB, base.resources.orchestratorPeakRssMiB),
   }));
 }
 
@@ -70,24 +76,48 @@ export async function writeFormatted(file: string, text: string): Promise<void> 
 
 export async function writeRecord(dir: string, record: ScenarioRecord): Promise<string> {
   const file = path.join(dir, `${fileTimestamp(new Date(record.startedAt))}-${record.scenario}.json`);
-  await writeFormatted(file, JSON.stringify(record, null, 2));
+  await writeFormatted(file, JSON.stringify({ format: recordFormat, ...record }, null, 2));
   return file;
 }
 
-/** The newest record of each scenario in `dir` (file names sort by time). */
+/** What one run of a sized scenario measured, for telling its sizes apart across records. */
+function sizeKey(record: ScenarioRecord, run: BurstMeasurement | WaitMeasurement): string {
+  return record.scenario === 'wait'
+    ? `${run.objects}/${(run as WaitMeasurement).holdEmulatedSeconds}`
+    : String(run.objects);
+}
+
+/**
+ * The newest record of each scenario in `dir` written in this format (file names sort by time). Burst
+ * and wait runs are one per size: an older record stays, holding only the sizes no newer record measured,
+ * so a run of one size does not hide the others.
+ */
 export function latestRecords(dir: string): ScenarioRecord[] {
   if (!fs.existsSync(dir)) return [];
-  const latest = new Map<string, string>();
-  for (const file of fs
+  const files = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const scenario = /-([a-z]+)\.json$/.exec(file)?.[1];
-    if (scenario) latest.set(scenario, file);
+    .sort()
+    .reverse();
+  const kept: ScenarioRecord[] = [];
+  const seenScenarios = new Set<string>();
+  const seenSizes = new Set<string>();
+  for (const file of files) {
+    const record = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ScenarioRecord;
+    if (record.format !== recordFormat) continue;
+    if (record.scenario === 'burst' || record.scenario === 'wait') {
+      const runs = (record.results.runs as (BurstMeasurement | WaitMeasurement)[]).filter(
+        (r) => !seenSizes.has(`${record.scenario}:${sizeKey(record, r)}`),
+      );
+      for (const r of runs) seenSizes.add(`${record.scenario}:${sizeKey(record, r)}`);
+      if (runs.length === 0) continue;
+      kept.push({ ...record, results: { ...record.results, runs } } as ScenarioRecord);
+    } else if (!seenScenarios.has(record.scenario)) {
+      seenScenarios.add(record.scenario);
+      kept.push(record);
+    }
   }
-  return [...latest.values()].map(
-    (file) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as ScenarioRecord,
-  );
+  return kept.reverse();
 }
 
 const n = (value: number | null | undefined, digits = 1): string =>
@@ -105,136 +135,193 @@ function table(header: string[], rows: string[][]): string {
 
 function machineLine(record: ScenarioRecord): string {
   const m = record.machine;
+  const s = record.settings;
+  const mode = s.processMode === 'single' ? 'one `efs-orchestrator run` process' : 'separate worker and watcher';
+  const throttle = s.emulatorThrottle === false ? 'off' : `${String(s.emulatorThrottleRate ?? 10)} req/s per family`;
   return (
     `_${record.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(record.durationSeconds)} s; ${m.nproc} cores ` +
     `(${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, commit ${m.gitCommit.slice(0, 10)}` +
     `${m.gitDirty ? ' (with uncommitted changes)' : ''}; 1-min load average ${n(m.loadAverage.start, 2)} → ` +
-    `${n(m.loadAverage.end, 2)}._`
+    `${n(m.loadAverage.end, 2)}; orchestrator: ${mode}; emulator throttle: ${throttle}._`
   );
 }
 
 /** A capped time: "> cap" where the objects had not got there when the run stopped waiting. */
-function capped(value: number | null, m: BurstMeasurement): string {
+function capped(value: number | null, m: { complete: boolean; capSeconds: number }): string {
   return value === null && !m.complete ? `> ${m.capSeconds}` : n(value);
 }
 
-function latencies(m: BurstMeasurement): string {
-  const d = m.applyToSyncedSeconds;
-  return `${capped(d.p50, m)} / ${capped(d.p95, m)} / ${capped(d.max, m)}`;
-}
-
-/** Where the CPU went, against what the machine had in that time. */
-function describeCpu(m: BurstMeasurement, cores: number): string {
-  const used = Object.entries(m.cpuSecondsByProcess ?? {})
-    .map(([name, seconds]) => `${name} ${n(seconds)}`)
-    .join(', ');
-  const wall = m.wallSeconds ?? m.capSeconds;
-  return `CPU seconds from apply to all synced: ${used} (the machine had ${n(cores * wall, 0)})`;
+function percentiles(d: { p50: number | null; p95: number | null; p99: number | null }, m: BurstMeasurement): string {
+  return `${capped(d.p50, m)} / ${capped(d.p95, m)} / ${capped(d.p99, m)}`;
 }
 
 function describeOperations(perObject: Record<string, number | null>): string {
   return Object.entries(perObject)
-    .map(([op, count]) => `${op} ${n(count, 1)}`)
+    .map(([op, count]) => `${op} ${n(count, 2)}`)
     .join(', ');
+}
+
+function describeCpu(cpu: Record<string, number | null>): string {
+  return Object.entries(cpu)
+    .map(([name, seconds]) => `${name} ${n(seconds)}`)
+    .join(', ');
+}
+
+function describeRss(m: { resources: BurstMeasurement['resources'] }): string {
+  const r = m.resources;
+  return Object.entries(r.peakRssUnderLoadMiB)
+    .map(([name, mib]) => `${name} ${n(mib, 0)}`)
+    .join(', ');
+}
+
+function burstRow(m: BurstMeasurement, r?: BurstRatios): string[] {
+  return [
+    m.workers === 1 ? String(m.objects) : `${m.objects} (${m.workers} workers)`,
+    m.complete ? `${n(m.wallSeconds)} (${x(r?.wall)})` : `> ${m.capSeconds} (${m.syncedObjects} synced)`,
+    percentiles(m.availableToSyncedSeconds, m),
+    `${n(m.applyToCreateFileSystemSeconds.p50, 2)} / ${n(m.applyToCreateFileSystemSeconds.p95, 2)}`,
+    `${n(m.efs.perObject)} (${n(m.efs.perObjectByOperation.DescribeFileSystems)})`,
+    n(m.efs.throttled, 0),
+    n(m.peakEfsRequestsPerSecond, 0),
+    `${n(m.temporal.historyEventsPerObject, 0)} / ${n(m.temporal.actionsPerObject, 0)}`,
+    n(m.resources.orchestratorPeakRssMiB, 0),
+    `${n(m.resources.orchestratorCpuSeconds)} / ${n(m.resources.cpuSecondsByProcess.temporal)}`,
+  ];
+}
+
+const burstHeader = [
+  'N',
+  'all synced, s (× smallest N)',
+  'available → synced p50 / p95 / p99, s',
+  'apply → CreateFileSystem p50 / p95, s',
+  'EFS requests / object (DescribeFileSystems)',
+  'throttled',
+  'peak EFS req/s (2 s)',
+  'history events / Temporal actions per object',
+  'orchestrator peak RSS, MiB',
+  'CPU s orchestrator / Temporal server',
+];
+
+function burstNotes(m: BurstMeasurement): string[] {
+  const label = m.workers === 1 ? `N=${m.objects}` : `N=${m.objects} on ${m.workers} workers`;
+  return [
+    `- ${label}: EFS requests per object: ${describeOperations(m.efs.perObjectByOperation)}; apply → synced p50 ${n(m.applyToSyncedSeconds.p50)} s; peak RSS under load (MiB): ${describeRss(m)}; CPU seconds from apply to all synced: ${describeCpu(m.resources.cpuSecondsByProcess)}${m.temporal.otherWorkflows > 0 ? `; ${m.temporal.otherWorkflows} workflow(s) besides the objects' counted in the per-object figures` : ''}.`,
+  ];
 }
 
 export function renderBurst(record: Extract<ScenarioRecord, { scenario: 'burst' }>): string {
   const { runs, ratios } = record.results;
-  const first = runs[0];
-  const rows = runs.map((m) => {
-    const r = ratios.find((q) => q.objects === m.objects);
-    return [
-      String(m.objects),
-      m.complete ? `${n(m.wallSeconds)} (${x(r?.wall)})` : `> ${m.capSeconds} (${m.syncedObjects} synced)`,
-      latencies(m),
-      n(m.overheadSeconds.p50),
-      n(m.applyToCreatingShownSeconds.p50),
-      `${n(m.efsRequestsPerObjectTotal)} (${n(m.efsRequestsPerObject.DescribeFileSystems)})`,
-      n(m.peakEfsRequestsPerSecond, 0),
-      `${n(m.historyEvents.p50, 0)} / ${n(m.historyEvents.max, 0)} (${n(m.activitiesPerWorkflow.p50, 0)})`,
-      n(m.objectWritesUntilSynced.p50, 0),
-      `${n(m.worker.rssAtStartMiB, 0)} → ${n(m.worker.peakRssUnderLoadMiB, 0)} (${n(m.worker.peakRssMiB, 0)})`,
-      `${n(m.worker.cpuMillisecondsPerObject, 0)} (${x(r?.workerCpuPerObject)})`,
-    ];
-  });
   return [
-    `## Burst: N objects applied at once, each file system creating for ${n(first?.createDelaySeconds, 0)} s`,
+    `## Burst: N objects applied at once, each file system creating for ${n(runs[0]?.createDelaySeconds, 0)} s`,
+    '',
+    machineLine(record),
+    '',
+    table(
+      burstHeader,
+      runs.map((m) =>
+        burstRow(
+          m,
+          ratios.find((q) => q.objects === m.objects),
+        ),
+      ),
+    ),
+    '',
+    ...runs.flatMap(burstNotes),
+  ].join('\n');
+}
+
+export function renderWait(record: Extract<ScenarioRecord, { scenario: 'wait' }>): string {
+  const { runs } = record.results;
+  const hold = (w: WaitMeasurement): string =>
+    w.timeScale === 1
+      ? `${n(w.holdRealSeconds, 0)} s`
+      : `${n(w.holdEmulatedSeconds / 60, 0)} emulated min (${n(w.holdRealSeconds, 0)} s real, clock ×${n(w.timeScale, 0)})`;
+  return [
+    '## Waiting lag: N objects held in creating, then available',
     '',
     machineLine(record),
     '',
     table(
       [
         'N',
-        'all synced, s (× smallest N)',
-        'apply → synced p50 / p95 / max, s',
-        'overhead p50, s',
-        'apply → "creating" shown p50, s',
-        'EFS requests / object (DescribeFileSystems)',
-        'peak EFS req/s (2 s)',
-        'history events p50 / max (activities p50)',
-        'object writes p50',
-        'worker RSS ready → peak under load (VmHWM), MiB',
-        'worker CPU ms / object (× smallest N)',
+        'hold',
+        'synced',
+        'available → synced p50 / p95 / p99 / max, s',
+        'EFS requests / object (per object-minute)',
+        'peak EFS req/s',
+        'throttled',
+        'Temporal actions / object',
+        'orchestrator peak RSS, MiB',
       ],
-      rows,
+      runs.map((w) => [
+        String(w.objects),
+        hold(w),
+        `${w.syncedObjects} / ${w.objects}`,
+        `${n(w.availableToSyncedSeconds.p50)} / ${n(w.availableToSyncedSeconds.p95)} / ${n(w.availableToSyncedSeconds.p99)} / ${n(w.availableToSyncedSeconds.max)}`,
+        `${n(w.efs.perObject)} (${n(w.efsRequestsPerObjectMinute, 2)})`,
+        n(w.peakEfsRequestsPerSecond, 0),
+        n(w.efs.throttled, 0),
+        n(w.temporal.actionsPerObject, 0),
+        n(w.resources.orchestratorPeakRssMiB, 0),
+      ]),
     ),
     '',
-    ...runs.map((m) => `- N=${m.objects}, EFS requests per object: ${describeOperations(m.efsRequestsPerObject)}.`),
-    ...runs.map((m) => `- N=${m.objects}, ${describeCpu(m, record.machine.nproc)}.`),
+    "- The orchestrator's timers run in real time: an emulated hold moves the emulator's clock only, so a wait whose cadence depends on how long it has lasted is measured at its real length.",
   ].join('\n');
 }
 
-export function renderBudget(record: Extract<ScenarioRecord, { scenario: 'budget' }>): string {
-  const b = record.results;
-  const longer = b.scheduleForLongerHolds
-    .map((h) => `${h.holdMinutes} min: ${n(h.perObjectMinute)} (×${n(h.ratioToAck)} ACK)`)
-    .join('; ');
+export function renderSteady(record: Extract<ScenarioRecord, { scenario: 'steady' }>): string {
+  const s = record.results;
+  const env = Object.entries(s.orchestratorEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return [
-    `## API budget while waiting: ${b.objects} objects held in creating for ${b.holdSeconds} s`,
+    `## Steady state: ${s.objects} synced objects over one emulated hour`,
     '',
     machineLine(record),
     '',
+    `Temporal timers cannot be emulated: the orchestrator's cadences ran ×${n(s.cadenceScale, 0)} faster (${env}) and the emulator's clock too, so the hour took ${n(s.windowRealSeconds, 0)} s. "Per hour" figures count what that scaled hour did; the measured rate is per real second with the scaled cadences.`,
+    '',
     table(
-      ['DescribeFileSystems per object-minute', 'measured', 'ratio to measured'],
+      ['', 'figure'],
       [
+        ['EFS requests per second, per hour at the default cadences', n(s.efsRequestsPerSecondPerHour, 3)],
+        ['EFS requests per second measured (scaled cadences)', n(s.efsRequestsPerSecondMeasured, 2)],
+        ['EFS requests per object-hour', n(s.efs.perObject, 2)],
+        ['throttled', n(s.efs.throttled, 0)],
+        ['Temporal actions per object-hour', n(s.temporalActionsPerObjectHour, 2)],
+        ['history events per object-hour', n(s.historyEventsPerObjectHour, 2)],
+        ...s.corrections.map((c) => [
+          `corrected: ${c.what}, s measured (× scale: at the default cadence)`,
+          `${n(c.measuredSeconds)} (${n(c.atDefaultCadenceSeconds, 0)})`,
+        ]),
+        ['orchestrator peak RSS, MiB', n(s.resources.orchestratorPeakRssMiB, 0)],
         [
-          `measured (window ${n(b.window.fromSeconds, 0)}–${n(b.window.toSeconds, 0)} s of each wait)`,
-          n(b.describeFileSystemsPerObjectMinute),
-          '×1.00',
-        ],
-        [
-          'predicted by the poll schedule (pollDelayMs), same window',
-          n(b.schedulePredictedPerObjectMinute),
-          ratioOf(b.schedulePredictedPerObjectMinute, b.describeFileSystemsPerObjectMinute),
-        ],
-        [
-          'fixed 1 s poll',
-          n(b.fixedOneSecondPerObjectMinute),
-          ratioOf(b.fixedOneSecondPerObjectMinute, b.describeFileSystemsPerObjectMinute),
-        ],
-        [
-          'ACK, 30 s requeue (DescribeFileSystems only)',
-          n(b.ackDescribeFileSystemsPerObjectMinute),
-          ratioOf(b.ackDescribeFileSystemsPerObjectMinute, b.describeFileSystemsPerObjectMinute),
-        ],
-        [
-          'ACK, 30 s requeue (all 5 describes of a read)',
-          n(b.ackAllDescribesPerObjectMinute),
-          ratioOf(b.ackAllDescribesPerObjectMinute, b.describeFileSystemsPerObjectMinute),
+          'CPU s (orchestrator / Temporal server) in the hour',
+          `${n(s.resources.orchestratorCpuSeconds)} / ${n(s.resources.cpuSecondsByProcess.temporal)}`,
         ],
       ],
     ),
     '',
-    `- All EFS requests in the window: ${n(b.allEfsRequestsPerObjectMinute)} per object-minute; peak ${n(b.peakDescribeFileSystemsPerSecond)} DescribeFileSystems/s over 2 s (when the waits begin together).`,
-    `- At this rate ${n(b.objectsAtAccountDescribeLimit, 0)} objects waiting at once reach the ~10 DescribeFileSystems/s an account gets (efs-api.md §5).`,
-    `- File system available → object synced: p50 ${n(b.availableToSyncedSeconds.p50)} s, max ${n(b.availableToSyncedSeconds.max)} s; DescribeFileSystems per object over the whole wait: ${n(b.describeFileSystemsPerObjectWholeWait)}; object writes until synced p50 ${n(b.objectWritesUntilSynced.p50, 0)}.`,
-    `- Worker CPU while waiting: ${n(b.worker.cpuMillisecondsPerObjectMinute)} ms per object-minute; worker RSS peak while waiting ${n(b.worker.peakRssUnderLoadMiB, 0)} MiB (VmHWM ${n(b.worker.peakRssMiB, 0)} MiB).`,
-    `- Computed from the schedule alone (not measured), average per object-minute for longer holds: ${longer}.`,
+    `- EFS requests per object in the hour: ${describeOperations(s.efs.perObjectByOperation)}.`,
   ].join('\n');
 }
 
-function ratioOf(a: number | null, b: number | null): string {
-  return a === null || b === null || b === 0 ? '–' : `×${(a / b).toFixed(2)}`;
+export function renderWorkers(record: Extract<ScenarioRecord, { scenario: 'workers' }>): string {
+  const w = record.results;
+  const verdict = (v: boolean | null): string => (v === null ? 'unknown' : v ? 'yes' : 'no');
+  return [
+    `## ${w.many.objects} objects on one worker and on ${w.many.workers}`,
+    '',
+    machineLine(record),
+    '',
+    table(burstHeader, [burstRow(w.one), burstRow(w.many)]),
+    '',
+    `- ${w.many.workers} workers / one: all synced ${x(w.ratios.wall)}, apply → synced p50 ${x(w.ratios.p50)}, peak EFS req/s ${x(w.ratios.peakEfsRequestsPerSecond)}, throttled ${x(w.ratios.throttled)}.`,
+    `- Account budget held (peak EFS req/s with ${w.many.workers} workers within ×1.25 of one worker's): ${verdict(w.budgetHeld)}; throughput not worse (all synced within ×1.10): ${verdict(w.throughputNotWorse)}.`,
+    ...burstNotes(w.one),
+    ...burstNotes(w.many),
+  ].join('\n');
 }
 
 export function renderThrottle(record: Extract<ScenarioRecord, { scenario: 'throttle' }>): string {
@@ -247,16 +334,15 @@ export function renderThrottle(record: Extract<ScenarioRecord, { scenario: 'thro
     label,
     `${m.syncedObjects} / ${m.objects}`,
     share(m),
-    latencies(m),
-    n(m.efsRequestsPerObjectTotal),
-    n(m.throttledPerObject),
-    n(m.historyEvents.p50, 0),
+    n(m.efs.perObject),
+    n(m.efs.throttledPerObject),
+    n(m.temporal.objectHistoryEvents.p50, 0),
     n(m.objectWritesUntilSynced.p50, 0),
     String(m.objectsShowingRecoverable),
-    n(m.worker.cpuSeconds),
+    n(m.resources.orchestratorCpuSeconds),
   ];
   return [
-    `## Throttling storm: ${t.objects} objects, ${Math.round(t.throttleRate * 100)} % of EFS requests throttled`,
+    `## Throttling storm: ${t.objects} objects, ${Math.round(t.throttleRate * 100)} % of EFS requests throttled (besides the rate throttle)`,
     '',
     machineLine(record),
     '',
@@ -265,13 +351,12 @@ export function renderThrottle(record: Extract<ScenarioRecord, { scenario: 'thro
         '',
         `synced within ${t.capSeconds} s`,
         'half / 90 % / all synced, s',
-        'apply → synced p50 / p95 / max, s',
         'EFS requests / object',
         'throttled / object',
         'history events p50',
         'object writes p50',
         'objects that showed Recoverable',
-        'worker CPU s',
+        'orchestrator CPU s',
       ],
       [
         row('no faults', b),
@@ -280,18 +365,17 @@ export function renderThrottle(record: Extract<ScenarioRecord, { scenario: 'thro
           'throttled / no faults',
           '',
           `${x(r.halfSynced)} / ${x(r.ninetySynced)} / ${x(r.wall)}`,
-          `${x(r.p50)} / ${x(r.p95)} / ${x(r.max)}`,
           x(r.efsRequestsPerObject),
           '',
           x(r.historyEventsP50),
           x(r.objectWritesP50),
           '',
-          x(r.workerCpu),
+          x(r.orchestratorCpu),
         ],
       ],
     ),
     '',
-    `- Throttled run, EFS requests per object: ${describeOperations(t.efsRequestsPerObject)}.`,
+    `- Throttled run, EFS requests per object: ${describeOperations(t.efs.perObjectByOperation)}.`,
   ].join('\n');
 }
 
@@ -299,24 +383,171 @@ export function renderRecord(record: ScenarioRecord): string {
   switch (record.scenario) {
     case 'burst':
       return renderBurst(record);
-    case 'budget':
-      return renderBudget(record);
+    case 'wait':
+      return renderWait(record);
+    case 'steady':
+      return renderSteady(record);
+    case 'workers':
+      return renderWorkers(record);
     case 'throttle':
       return renderThrottle(record);
   }
 }
 
-/** bench/results/README.md: the newest table of each scenario, regenerated after every run. */
+/** One goal of issue 10 and where the newest records put it. */
+export interface GoalVerdict {
+  goal: string;
+  met: boolean | null;
+  figure: string;
+}
+
+const rssGoalMiB: Record<number, number> = { 50: 200, 1000: 400 };
+
+/** The goals the benchmarks report against, judged from the newest records (null: not measured). */
+export function goalVerdicts(records: readonly ScenarioRecord[]): GoalVerdict[] {
+  const out: GoalVerdict[] = [];
+  const all = <S extends ScenarioRecord['scenario']>(scenario: S) =>
+    records.filter((r): r is Extract<ScenarioRecord, { scenario: S }> => r.scenario === scenario);
+  const bursts = all('burst')
+    .flatMap((r) => r.results.runs)
+    .sort((a, b) => a.objects - b.objects);
+  for (const m of bursts) {
+    out.push({
+      goal: `burst of ${m.objects}: all objects synced (no collapse)`,
+      met: m.complete,
+      figure: m.complete
+        ? `${m.objects}/${m.objects} in ${n(m.wallSeconds)} s`
+        : `${m.syncedObjects}/${m.objects} within ${m.capSeconds} s`,
+    });
+    out.push({
+      goal: `burst of ${m.objects}: ≤ 3 EFS requests per created object`,
+      met: m.efs.perObject === null ? null : m.efs.perObject <= 3,
+      figure: `${n(m.efs.perObject)} per object`,
+    });
+    if (m.objects === 10) {
+      const p50 = m.applyToCreateFileSystemSeconds.p50;
+      out.push({
+        goal: 'apply → CreateFileSystem ≤ 0.5 s p50 at 10 objects',
+        met: p50 === null ? null : p50 <= 0.5,
+        figure: `${n(p50, 2)} s`,
+      });
+    }
+    const rssGoal = rssGoalMiB[m.objects];
+    if (rssGoal !== undefined) {
+      const rss = m.resources.orchestratorPeakRssMiB;
+      out.push({
+        goal: `peak RSS at ${m.objects} objects ≤ ${rssGoal} MiB`,
+        met: rss === null ? null : rss <= rssGoal,
+        figure: `${n(rss, 0)} MiB (${m.resources.orchestratorProcesses.join(' + ')})`,
+      });
+    }
+  }
+  for (const w of all('wait').flatMap((r) => r.results.runs)) {
+    const bound = w.objects <= 100 ? 2 : 10;
+    const p99 = w.availableToSyncedSeconds.p99;
+    const hold =
+      w.timeScale === 1 ? `${n(w.holdRealSeconds, 0)} s` : `${n(w.holdEmulatedSeconds / 60, 0)} emulated min`;
+    out.push({
+      goal: `waiting lag p99 ≤ ${bound} s with ${w.objects} waiting for ${hold}`,
+      met: p99 === null || !w.complete ? false : p99 <= bound,
+      figure: `p99 ${n(p99)} s${w.complete ? '' : ` (${w.syncedObjects}/${w.objects} synced)`}`,
+    });
+  }
+  const steady = records.find((r) => r.scenario === 'steady') as
+    Extract<ScenarioRecord, { scenario: 'steady' }> | undefined;
+  if (steady) {
+    const s = steady.results;
+    // The goals are stated for 1,000 objects: fewer are judged only once scaled up (linearly, an estimate).
+    const toGoal = 1000 / s.objects;
+    const judged = s.objects >= 1000;
+    const rate = s.efsRequestsPerSecondPerHour;
+    out.push({
+      goal: 'steady state, 1,000 objects: ≤ 1 EFS req/s in total',
+      met: !judged || rate === null ? null : rate <= 1,
+      figure: judged
+        ? `${n(rate, 3)} req/s over the hour`
+        : `${n(rate, 3)} req/s with ${s.objects} objects (×${n(toGoal, 0)}: ~${n(rate === null ? null : rate * toGoal, 1)} at 1,000, not measured)`,
+    });
+    out.push({
+      goal: 'steady state: ≤ 1 Temporal action per object-hour',
+      met: s.temporalActionsPerObjectHour === null ? null : s.temporalActionsPerObjectHour <= 1,
+      figure: `${n(s.temporalActionsPerObjectHour, 2)} with ${s.objects} objects`,
+    });
+    const listed = s.corrections[0];
+    out.push({
+      goal: 'a listed setting changed out of band corrected within 1 minute (at the default cadence)',
+      met: listed?.atDefaultCadenceSeconds == null ? false : listed.atDefaultCadenceSeconds <= 60,
+      figure: `${n(listed?.measuredSeconds)} s measured with cadences ×${n(s.cadenceScale, 0)}, ${n(listed?.atDefaultCadenceSeconds, 0)} s at the default cadence`,
+    });
+    const policy = s.corrections[1];
+    out.push({
+      goal: 'a policy changed out of band corrected (figure only)',
+      met: policy?.measuredSeconds == null ? false : null,
+      figure: `${n(policy?.measuredSeconds)} s measured, ${n(policy?.atDefaultCadenceSeconds, 0)} s at the default cadence`,
+    });
+  }
+  const workers = records.find((r) => r.scenario === 'workers') as
+    Extract<ScenarioRecord, { scenario: 'workers' }> | undefined;
+  if (workers) {
+    const w = workers.results;
+    out.push({
+      goal: `${w.many.objects} objects on ${w.many.workers} workers: account budget held`,
+      met: w.budgetHeld,
+      figure: `peak ${n(w.many.peakEfsRequestsPerSecond, 0)} req/s against ${n(w.one.peakEfsRequestsPerSecond, 0)} on one worker`,
+    });
+    out.push({
+      goal: `${w.many.objects} objects on ${w.many.workers} workers: throughput not worse than one worker`,
+      met: w.throughputNotWorse,
+      figure: `all synced ${w.many.complete ? `${n(w.many.wallSeconds)} s` : `> ${w.many.capSeconds} s (${w.many.syncedObjects} synced)`} against ${w.one.complete ? `${n(w.one.wallSeconds)} s` : `> ${w.one.capSeconds} s (${w.one.syncedObjects} synced)`}`,
+    });
+  }
+  return out;
+}
+
+export function renderGoals(records: readonly ScenarioRecord[]): string {
+  const verdicts = goalVerdicts(records);
+  if (verdicts.length === 0) return '';
+  const mark = (met: boolean | null): string => (met === null ? '–' : met ? 'met' : '**not met**');
+  return [
+    '## Goals',
+    '',
+    table(
+      ['goal', 'where it stands', 'figure'],
+      verdicts.map((v) => [v.goal, mark(v.met), v.figure]),
+    ),
+  ].join('\n');
+}
+
+/** Command lines of each scenario at the sizes the goals are stated for. */
+export const scenarioCommands: Record<ScenarioName, string> = {
+  burst: 'npm run bench -- --scenarios burst --burst-sizes 10,50,200,1000',
+  wait: 'npm run bench -- --scenarios wait --wait-sizes 1,10,100,1000',
+  steady: 'npm run bench -- --scenarios steady --steady-objects 1000',
+  workers: 'npm run bench -- --scenarios workers --workers-objects 200 --workers-count 3',
+  throttle: 'npm run bench -- --scenarios throttle --throttle-objects 50',
+};
+
+/** bench/results/README.md: the goals and the newest table of each scenario, regenerated after every run. */
 export function renderResultsReadme(records: readonly ScenarioRecord[]): string {
-  const order: ScenarioName[] = ['burst', 'budget', 'throttle'];
+  const order: readonly ScenarioName[] = scenarioNames;
   const sorted = [...records].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
   return [
     '# Benchmark results',
     '',
     'Written by `npm run bench` (see bench/run.ts; `npm run bench -- --help` lists the knobs). Each scenario runs',
-    'the orchestrator as separate worker and watcher processes on the local stack, against an EFS emulator of its',
-    'own. The machines are shared and noisy: compare the ratios within one run, not absolute seconds across runs.',
-    'The JSON files beside this one hold every figure with the machine it was measured on.',
+    'the orchestrator (one `efs-orchestrator run` process per replica, or with `--process-mode separate` a worker',
+    'and a watcher) on the local stack, on its own task queue and namespace, against an EFS emulator of its own',
+    'that throttles by rate as AWS does (10 requests a second per operation family, account and Region). The',
+    'machines are shared and noisy: compare the ratios within one run, not absolute seconds across runs. The JSON',
+    'files beside this one hold every figure with the machine it was measured on (older ones, of an earlier format,',
+    'stay as history). Run one scenario at a time, in the background with a log, e.g.',
+    '`nohup npm run bench -- --scenarios burst > /tmp/bench.log 2>&1 &`:',
+    '',
+    '```sh',
+    ...scenarioNames.map((name) => scenarioCommands[name]),
+    '```',
+    '',
+    renderGoals(sorted),
     '',
     ...sorted.flatMap((record) => [renderRecord(record), '']),
   ].join('\n');

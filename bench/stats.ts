@@ -1,11 +1,10 @@
-import { pollDelayMs } from '../src/domain/polling';
-
 /** Pure arithmetic of the benchmarks: distributions, rates and what the poll schedule predicts. */
 
 export interface Distribution {
   count: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
   mean: number;
 }
@@ -24,6 +23,7 @@ export function distribution(values: readonly number[]): Distribution {
     count,
     p50: percentile(values, 50),
     p95: percentile(values, 95),
+    p99: percentile(values, 99),
     max: count === 0 ? Number.NaN : Math.max(...values),
     mean: count === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / count,
   };
@@ -41,6 +41,7 @@ export function roundDistribution(d: Distribution, digits = 2): Record<keyof Dis
     count: d.count,
     p50: round(d.p50, digits),
     p95: round(d.p95, digits),
+    p99: round(d.p99, digits),
     max: round(d.max, digits),
     mean: round(d.mean, digits),
   };
@@ -54,28 +55,4 @@ export function ratio(a: number, b: number): number {
 /** Requests per object per minute. */
 export function perObjectMinute(requests: number, objects: number, windowMs: number): number {
   return ratio(requests, (objects * windowMs) / 60_000);
-}
-
-/**
- * The times (ms after the wait began) at which one waiter following `pollDelayMs` looks at its
- * resource during the first `horizonMs`: the first look is immediate.
- */
-export function scheduledPollTimes(horizonMs: number): number[] {
-  const times: number[] = [];
-  let at = 0;
-  for (let polls = 1; at < horizonMs; polls++) {
-    times.push(at);
-    at += pollDelayMs(polls, at);
-  }
-  return times;
-}
-
-/** How many looks the schedule makes between `fromMs` and `toMs` after the wait began. */
-export function scheduledPollsBetween(fromMs: number, toMs: number): number {
-  return scheduledPollTimes(toMs).filter((t) => t >= fromMs).length;
-}
-
-/** Looks per minute a fixed-interval poller makes. */
-export function fixedIntervalPerMinute(intervalMs: number): number {
-  return 60_000 / intervalMs;
 }

@@ -17,7 +17,7 @@ export interface ThrottleMeasurement {
     efsRequestsPerObject: number | null;
     historyEventsP50: number | null;
     objectWritesP50: number | null;
-    workerCpu: number | null;
+    orchestratorCpu: number | null;
   };
 }
 
@@ -45,10 +45,10 @@ export async function runThrottle(
       p50: r(throttled.applyToSyncedSeconds.p50, base.applyToSyncedSeconds.p50),
       p95: r(throttled.applyToSyncedSeconds.p95, base.applyToSyncedSeconds.p95),
       max: r(throttled.applyToSyncedSeconds.max, base.applyToSyncedSeconds.max),
-      efsRequestsPerObject: r(throttled.efsRequestsPerObjectTotal, base.efsRequestsPerObjectTotal),
-      historyEventsP50: r(throttled.historyEvents.p50, base.historyEvents.p50),
+      efsRequestsPerObject: r(throttled.efs.perObject, base.efs.perObject),
+      historyEventsP50: r(throttled.temporal.objectHistoryEvents.p50, base.temporal.objectHistoryEvents.p50),
       objectWritesP50: r(throttled.objectWritesUntilSynced.p50, base.objectWritesUntilSynced.p50),
-      workerCpu: r(throttled.worker.cpuSeconds, base.worker.cpuSeconds),
+      orchestratorCpu: r(throttled.resources.orchestratorCpuSeconds, base.resources.orchestratorCpuSeconds),
     },
   };
 }

@@ -16,6 +16,8 @@ import {
   type CreateDelayRequest,
   type FaultRuleStatus,
   type FaultSpec,
+  type ThrottleSettings,
+  type ThrottleStatus,
 } from './admin-types';
 import { type ClockState } from './clock';
 import { type EmulatorConfig, type LifeCycleState } from './model';
@@ -138,6 +140,16 @@ export class EmulatorAdminClient {
 
   async resetCounters(): Promise<void> {
     await this.call('DELETE', '/counters');
+  }
+
+  /** The request-rate throttle's settings and per-bucket counts. */
+  throttle(): Promise<ThrottleStatus> {
+    return this.call('GET', '/throttle');
+  }
+
+  /** Changes the throttle's settings (the rest stay); every bucket starts full again. */
+  async setThrottle(change: Partial<ThrottleSettings>): Promise<ThrottleSettings> {
+    return (await this.call<{ settings: ThrottleSettings }>('PATCH', '/throttle', change)).settings;
   }
 
   clock(): Promise<ClockState> {

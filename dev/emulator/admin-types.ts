@@ -86,6 +86,8 @@ export interface OperationCounter {
   responses: Record<string, number>;
   /** Requests a fault rule was applied to. */
   faults: number;
+  /** Requests the rate throttle answered with ThrottlingException (not processed). */
+  throttled: number;
 }
 
 export interface CountersSnapshot {
@@ -104,6 +106,8 @@ export interface AdminFileSystem {
   /** When the pending transition happens (epoch ms), and to what; absent while the state is held. */
   nextTransition?: { at: number; state: LifeCycleState | 'gone' };
   throughputRestrictedUntil?: number;
+  /** Its backup policy's status, which DescribeFileSystems does not show. */
+  backupStatus?: 'ENABLED' | 'DISABLED';
   description: Record<string, unknown>;
 }
 
@@ -131,4 +135,46 @@ export interface ClockUpdate {
   set?: number | string;
   scale?: number;
   frozen?: boolean;
+}
+
+/** The groups of operations that each have a request-rate bucket of their own, per account and Region. */
+export type OperationFamily =
+  /** DescribeFileSystems. */
+  | 'fileSystemReads'
+  /** DescribeMountTargets, DescribeMountTargetSecurityGroups. */
+  | 'mountTargetReads'
+  /** DescribeAccessPoints. */
+  | 'accessPointReads'
+  /** DescribeBackupPolicy, DescribeLifecycleConfiguration, DescribeFileSystemPolicy, DescribeReplicationConfigurations, DescribeAccountPreferences. */
+  | 'settingReads'
+  /** ListTagsForResource, DescribeTags. */
+  | 'tagReads'
+  /** Every operation that creates, changes or deletes something. */
+  | 'writes';
+
+export interface ThrottleLimit {
+  /** Tokens added a second. */
+  ratePerSecond: number;
+  /** Tokens a bucket holds at most: the burst it lets through at once. */
+  burst: number;
+}
+
+/** The request-rate throttle: every family gets `ratePerSecond` and `burst` unless `families` says otherwise. */
+export interface ThrottleSettings extends ThrottleLimit {
+  enabled: boolean;
+  families: Partial<Record<OperationFamily, ThrottleLimit>>;
+}
+
+/** One bucket's counts: requests it let through and requests it throttled. */
+export interface ThrottleFamilyCounter {
+  accountId: string;
+  region: string;
+  family: OperationFamily;
+  allowed: number;
+  throttled: number;
+}
+
+export interface ThrottleStatus {
+  settings: ThrottleSettings;
+  counters: ThrottleFamilyCounter[];
 }

@@ -10,11 +10,13 @@ import {
   type ClockUpdate,
   type CreateDelayRequest,
   type FaultSpec,
+  type ThrottleSettings,
   adminPrefix,
 } from './admin-types';
 import { type Emulator } from './emulator';
 import { InvalidFaultSpec } from './faults';
 import { readBody, send } from './http';
+import { InvalidThrottleSettings } from './throttle';
 import {
   type EmulatorConfig,
   type FileSystemRecord,
@@ -154,6 +156,19 @@ const routes: AdminRoute[] = [
     summary: 'let responses held by pauseAfter go (one rule or all)',
     handler: (e, body) => ({ released: e.faults.release(optionalText(body.id, 'id')) }),
   },
+  {
+    method: 'GET',
+    path: '/throttle',
+    summary:
+      'the request-rate throttle: settings and, per account, Region and operation family, requests let through and throttled',
+    handler: (e) => e.throttle.status(),
+  },
+  {
+    method: 'PATCH',
+    path: '/throttle',
+    summary: 'change the throttle (enabled, ratePerSecond, burst, families); buckets start full again',
+    handler: (e, body) => ({ settings: e.throttle.update(body as Partial<ThrottleSettings>) }),
+  },
   { method: 'GET', path: '/counters', summary: 'request counters', handler: (e) => e.counters.snapshot() },
   {
     method: 'DELETE',
@@ -161,6 +176,7 @@ const routes: AdminRoute[] = [
     summary: 'zero the request counters',
     handler: (e) => {
       e.counters.reset();
+      e.throttle.resetCounters();
       return e.counters.snapshot();
     },
   },
@@ -207,7 +223,12 @@ export async function handleAdmin(
     const output = route.handler(emulator, body, params);
     send(res, { status: route.status ?? 200, body: output }, 'admin');
   } catch (err) {
-    const status = err instanceof AdminError ? err.status : err instanceof InvalidFaultSpec ? 400 : 500;
+    const status =
+      err instanceof AdminError
+        ? err.status
+        : err instanceof InvalidFaultSpec || err instanceof InvalidThrottleSettings
+          ? 400
+          : 500;
     send(res, { status, body: { error: (err as Error).message } }, 'admin');
   }
 }
@@ -325,6 +346,7 @@ function adminFileSystem(emulator: Emulator, fs: FileSystemRecord): AdminFileSys
     ownerId: fs.ownerId,
     ...(fs.lifecycle.next ? { nextTransition: { ...fs.lifecycle.next } } : {}),
     ...(fs.throughputRestrictedUntil !== undefined ? { throughputRestrictedUntil: fs.throughputRestrictedUntil } : {}),
+    ...(fs.backupStatus !== undefined ? { backupStatus: fs.backupStatus } : {}),
     description: fileSystemDescription(fs, emulator.store.mountTargetsOf(fs.id).length),
   };
 }

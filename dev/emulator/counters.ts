@@ -29,6 +29,10 @@ export class RequestCounters {
     this.counter(operation).faults++;
   }
 
+  throttled(operation: string): void {
+    this.counter(operation).throttled++;
+  }
+
   reset(): void {
     this.operations.clear();
     this.invocations.clear();
@@ -53,7 +57,7 @@ export class RequestCounters {
   private counter(operation: string): OperationCounter {
     let counter = this.operations.get(operation);
     if (!counter) {
-      counter = { requests: 0, calls: 0, responses: {}, faults: 0 };
+      counter = { requests: 0, calls: 0, responses: {}, faults: 0, throttled: 0 };
       this.operations.set(operation, counter);
     }
     return counter;

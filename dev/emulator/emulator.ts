@@ -7,14 +7,16 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type Logger } from '../../src/shared/log';
 import { type Clock, ControlledClock } from './clock';
 import { RequestCounters } from './counters';
-import { EfsError, badRequest } from './errors';
+import { type ThrottleSettings } from './admin-types';
+import { EfsError, badRequest, rateExceeded } from './errors';
 import { type FaultDecision, FaultInjector } from './faults';
-import { BodyTooLarge, type HttpAnswer, efsErrorAnswer, header, readBody, send, signedRegion, sleep } from './http';
+import { BodyTooLarge, type HttpAnswer, efsErrorAnswer, header, readBody, send, sleep } from './http';
 import { type EmulatorConfig, defaultConfig } from './model';
 import { type Random, seededRandom, unseededRandom } from './random';
 import { type Route, matchRoute, operationNames } from './routes';
 import { EmulatorStore } from './store';
-import { callerAccount, handleSts } from './sts';
+import { handleSts, requestScope } from './sts';
+import { RequestThrottle, defaultThrottleSettings } from './throttle';
 import { type JsonObject } from './validation';
 
 export interface EmulatorSettings extends Partial<EmulatorConfig> {
@@ -24,6 +26,8 @@ export interface EmulatorSettings extends Partial<EmulatorConfig> {
   timeScale?: number;
   /** Makes generated ids reproducible. */
   seed?: number;
+  /** Request-rate throttling per account, Region and operation family; off by default. */
+  throttle?: Partial<ThrottleSettings>;
 }
 
 export class Emulator {
@@ -31,6 +35,7 @@ export class Emulator {
   readonly faults = new FaultInjector(operationNames);
   readonly counters = new RequestCounters();
   readonly clock: ControlledClock;
+  readonly throttle: RequestThrottle;
   config: EmulatorConfig;
   private readonly initialConfig: EmulatorConfig;
   private readonly initialTimeScale: number;
@@ -39,7 +44,8 @@ export class Emulator {
     settings: EmulatorSettings,
     private readonly log: Logger,
   ) {
-    const { clock, timeScale, seed, ...config } = settings;
+    const { clock, timeScale, seed, throttle, ...config } = settings;
+    this.throttle = new RequestThrottle({ ...defaultThrottleSettings, ...withoutUndefined(throttle ?? {}) });
     this.initialConfig = { ...defaultConfig, ...withoutUndefined(config) };
     this.config = { ...this.initialConfig };
     this.clock = new ControlledClock(clock);
@@ -57,6 +63,7 @@ export class Emulator {
     this.store.clear();
     this.faults.clear();
     this.counters.reset();
+    this.throttle.reset();
     this.config = { ...this.initialConfig };
     this.clock.setScale(this.initialTimeScale);
     this.clock.setFrozen(false);
@@ -76,6 +83,14 @@ export class Emulator {
       rawBody = await readBody(req);
     } catch (err) {
       bodyError = badRequest(err instanceof BodyTooLarge ? err.message : 'could not read the request body');
+    }
+
+    // Like AWS's rate limiter, the throttle answers before anything else looks at the request.
+    if (match.route && !this.throttle.admit(requestScope(req, this.config), operation)) {
+      this.counters.throttled(operation);
+      send(res, efsErrorAnswer(rateExceeded()), requestId);
+      this.counters.response(operation, 400);
+      return;
     }
 
     // Fault rules are about EFS operations; requests no operation matches are never faulted.
@@ -136,10 +151,7 @@ export class Emulator {
       const body = parseBody(rawBody);
       const now = this.clock.now();
       this.store.settleAll(now);
-      const scope = {
-        region: signedRegion(req) ?? this.config.region,
-        accountId: callerAccount(req, this.config.accountId),
-      };
+      const scope = requestScope(req, this.config);
       const output = route.handler(
         { store: this.store, config: this.config, scope, now },
         { params, query: url.searchParams, body },

@@ -65,6 +65,9 @@ export class EfsError extends Error {
   }
 }
 
+/** How AWS's request-rate limiter answers: HTTP 400 ThrottlingException "Rate exceeded". */
+export const rateExceeded = (): EfsError => new EfsError('ThrottlingException', 'Rate exceeded', {}, 400);
+
 export const badRequest = (message: string): EfsError => new EfsError('BadRequest', message);
 
 export const fileSystemNotFound = (id: string): EfsError =>

@@ -3,7 +3,7 @@
  * answer with an error, drop the connection, or hold the response after processing it.
  */
 import { type FaultKind, type FaultRuleStatus, type FaultSpec, faultKinds } from './admin-types';
-import { EfsError, type EfsErrorCode, isEfsErrorCode } from './errors';
+import { EfsError, type EfsErrorCode, isEfsErrorCode, rateExceeded } from './errors';
 import { type Random, seededRandom, unseededRandom } from './random';
 
 /** What the server must do with one request. */
@@ -34,7 +34,7 @@ interface HeldResponse {
 }
 
 const cannedErrors: Partial<Record<FaultKind, () => EfsError>> = {
-  throttling: () => new EfsError('ThrottlingException', 'Rate exceeded', {}, 400),
+  throttling: rateExceeded,
   throttling429: () => new EfsError('ThrottlingException', 'Rate exceeded'),
   internalError: () => new EfsError('InternalServerError', 'We encountered an internal error. Please try again.'),
   insufficientThroughputCapacity: () =>

@@ -7,7 +7,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
-import { header } from './http';
+import { header, signedRegion } from './http';
+import { type EmulatorConfig, type Scope } from './model';
 
 const xmlns = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const roleArnPattern = /^arn:aws[-a-z]*:iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
@@ -26,6 +27,14 @@ export function signedAccessKey(req: IncomingMessage): string | undefined {
 export function callerAccount(req: IncomingMessage, ownAccountId: string): string {
   const key = signedAccessKey(req);
   return (key && issuedKeyPattern.exec(key)?.[1]) || ownAccountId;
+}
+
+/**
+ * Whose request this is: the account and Region its resources, ARNs and request-rate buckets
+ * belong to. The Region comes from the SigV4 scope, the account from the signing key.
+ */
+export function requestScope(req: IncomingMessage, config: Pick<EmulatorConfig, 'region' | 'accountId'>): Scope {
+  return { region: signedRegion(req) ?? config.region, accountId: callerAccount(req, config.accountId) };
 }
 
 /** Requests for STS: the Query protocol posts a form to the root path. */

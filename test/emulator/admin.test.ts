@@ -1,6 +1,6 @@
 /** The admin API: counters, settings, clock, reset, listing and its own errors. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { CreateFileSystemCommand, DescribeFileSystemsCommand } from '@aws-sdk/client-efs';
+import { CreateFileSystemCommand, DescribeFileSystemsCommand, PutBackupPolicyCommand } from '@aws-sdk/client-efs';
 import { EmulatorAdminError } from '../../dev/emulator/admin-client';
 import { defaultConfig } from '../../dev/emulator/model';
 import { type RunningEmulator, startEmulator } from '../../dev/emulator/server';
@@ -30,8 +30,8 @@ describe('request counters', () => {
     const counters = await t.emulator.admin.counters();
     expect(counters.total).toEqual({ requests: 3, calls: 3 });
     expect(counters.operations).toEqual({
-      CreateFileSystem: { requests: 2, calls: 2, responses: { '201': 1, '409': 1 }, faults: 0 },
-      DescribeFileSystems: { requests: 1, calls: 1, responses: { '200': 1 }, faults: 0 },
+      CreateFileSystem: { requests: 2, calls: 2, responses: { '201': 1, '409': 1 }, faults: 0, throttled: 0 },
+      DescribeFileSystems: { requests: 1, calls: 1, responses: { '200': 1 }, faults: 0, throttled: 0 },
     });
     const invocations = Object.values(counters.invocations);
     expect(invocations).toHaveLength(3);
@@ -52,7 +52,13 @@ describe('request counters', () => {
     await fetch(`${t.emulator.url}/nothing-here`);
     const counters = await t.emulator.admin.counters();
     expect(counters.operations.DescribeFileSystems).toMatchObject({ requests: 2, calls: 2 });
-    expect(counters.operations.Unknown).toEqual({ requests: 1, calls: 1, responses: { '404': 1 }, faults: 0 });
+    expect(counters.operations.Unknown).toEqual({
+      requests: 1,
+      calls: 1,
+      responses: { '404': 1 },
+      faults: 0,
+      throttled: 0,
+    });
     expect(counters.invocations).toEqual({});
     await t.emulator.admin.resetCounters();
     expect(await t.emulator.admin.counters()).toEqual({
@@ -133,6 +139,14 @@ describe('listing and forcing states', () => {
       nextTransition: { at: t.clock.now() + 1000, state: 'available' },
     });
     expect(listed?.description.FileSystemArn).toBe(created.FileSystemArn);
+  });
+
+  it("lists a file system's backup policy status, which DescribeFileSystems does not show", async () => {
+    const client = t.client();
+    const { FileSystemId } = await client.send(new CreateFileSystemCommand({ CreationToken: 'backed-up' }));
+    await t.emulator.admin.setState(FileSystemId as string, 'available');
+    await client.send(new PutBackupPolicyCommand({ FileSystemId, BackupPolicy: { Status: 'ENABLED' } }));
+    expect((await t.emulator.admin.fileSystems())[0]).toMatchObject({ FileSystemId, backupStatus: 'ENABLED' });
   });
 
   it('answers 400 for a state that cannot be forced and 404 for unknown ids', async () => {

@@ -137,6 +137,22 @@ describe('efs-orchestrator emulator', () => {
     expect(await exited).toBe(0);
   });
 
+  it('throttles by rate as AWS does unless told not to: 10 requests a second per operation family by default', async () => {
+    const { url } = await startCli(['--port', '0']);
+    const admin = new EmulatorAdminClient(`${url}/__admin`);
+    expect((await admin.throttle()).settings).toEqual({ enabled: true, ratePerSecond: 10, burst: 10, families: {} });
+    const results = await Promise.allSettled(
+      Array.from({ length: 15 }, () => efsClient(url).send(new DescribeFileSystemsCommand({}))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+
+    const off = await startCli(['--port', '0', '--throttle', 'false', '--throttle-rate', '2']);
+    expect((await new EmulatorAdminClient(`${off.url}/__admin`).throttle()).settings).toMatchObject({
+      enabled: false,
+      ratePerSecond: 2,
+    });
+  });
+
   it('refuses a bad setting with exit code 2 and a message naming the flag', async () => {
     requireBuild();
     const child = spawn(process.execPath, [cli, 'emulator', '--create-delay-ms', 'soon'], {

@@ -55,6 +55,7 @@ describe('error faults surface as the SDK’s exception classes', () => {
       calls: 1,
       responses: { '400': 2, '200': 1 },
       faults: 2,
+      throttled: 0,
     });
   });
 

@@ -1,6 +1,7 @@
 import { defaultPorts } from '../../../dev/stack/ports';
 import { startEmulator } from '../../../dev/emulator/server';
 import { defaultConfig } from '../../../dev/emulator/model';
+import { defaultThrottleSettings } from '../../../dev/emulator/throttle';
 import { ConfigError, parsers } from '../../shared/config';
 import { createLogger } from '../../shared/log';
 import { defineCommand } from '../command';
@@ -95,6 +96,31 @@ export const emulatorCommand = defineCommand({
       description: 'file systems per account and Region',
       parse: count,
     },
+    throttle: {
+      flag: 'throttle',
+      env: 'EFS_EMULATOR_THROTTLE',
+      default: true,
+      description: 'throttle requests by rate per account, Region and operation family, as AWS does (false: never)',
+      parse: parsers.boolean,
+    },
+    throttleRate: {
+      flag: 'throttle-rate',
+      env: 'EFS_EMULATOR_THROTTLE_RATE',
+      default: defaultThrottleSettings.ratePerSecond,
+      description: 'requests a second each operation family allows per account and Region',
+      parse: positive,
+    },
+    throttleBurst: {
+      flag: 'throttle-burst',
+      env: 'EFS_EMULATOR_THROTTLE_BURST',
+      default: defaultThrottleSettings.burst,
+      description: 'requests each operation family lets through at once before the rate applies',
+      parse: (raw: string) => {
+        const value = count(raw);
+        if (value < 1) throw new ConfigError(`"${raw}" is not a whole number of at least 1`);
+        return value;
+      },
+    },
     timeScale: {
       flag: 'time-scale',
       env: 'EFS_EMULATOR_TIME_SCALE',
@@ -105,7 +131,12 @@ export const emulatorCommand = defineCommand({
   },
   async run(config) {
     const log = createLogger('efs-emulator');
-    const running = await startEmulator({ ...config, log });
+    const { throttle, throttleRate, throttleBurst, ...settings } = config;
+    const running = await startEmulator({
+      ...settings,
+      throttle: { enabled: throttle, ratePerSecond: throttleRate, burst: throttleBurst },
+      log,
+    });
     process.stdout.write(`EFS emulator: ${running.url} (admin API: ${running.adminUrl})\n`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -6,6 +6,7 @@ import { managers } from '../kinds/managers';
 import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
 import { createObjectActivities, objectClients } from './objects';
+import { createObserverActivities, type ObserverSettings } from './observer';
 import { createOwnershipActivities } from './ownership';
 
 export type { WaitArgs } from './polling';
@@ -15,6 +16,9 @@ export interface ActivityDependencies {
   kc: KubeConfig;
   region: string;
   log: Logger;
+  /** The worker's task queue, where the observer workflow of its partition runs. */
+  taskQueue: string;
+  observer: ObserverSettings;
 }
 
 /**
@@ -46,6 +50,19 @@ export function createActivities(deps: ActivityDependencies) {
     ...byKind,
     ...createObjectActivities(clientFor),
     ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
+    ...createObserverActivities({
+      efs: deps.efs,
+      partition: { region: deps.region },
+      taskQueue: deps.taskQueue,
+      settings: deps.observer,
+      managerFor,
+      statesOf: (kind) => {
+        const descriptor = descriptors.find((d) => d.kind === kind);
+        if (!descriptor) throw new Error(`no descriptor for kind ${kind}`);
+        return descriptor;
+      },
+      log: deps.log,
+    }),
   };
 }
 

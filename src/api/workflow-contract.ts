@@ -53,6 +53,11 @@ export interface CarriedState {
   resyncRequested: boolean;
   /** The last resync-request annotation value acted on. */
   handledResyncRequest?: string;
+  /** The ticket of the watch last handed to the observer, and what it waits for. */
+  watchTicket?: number;
+  watchUntil?: 'ready' | 'gone' | 'changed';
+  /** The observer's fingerprint of the resource as last seen ready (a change of it is drift). */
+  seenFingerprint?: string;
 }
 
 /** What `efs-orchestrator explain` and the UI's query tab show. */
@@ -108,4 +113,9 @@ export const workflowPatches = {
   deletionWaitsUntilGone: 'deletion-waits-until-gone',
   /** Adoption checks who owns the resource; deletion deletes only what the object owns. */
   ownership: 'ownership',
+  /**
+   * Waits and drift checks are answered by the observer of the account and Region (a signal)
+   * instead of a polling activity and a per-object drift timer.
+   */
+  observer: 'observer',
 } as const;

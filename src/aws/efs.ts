@@ -148,6 +148,18 @@ export class EfsGateway {
     return request;
   }
 
+  /** One page of the account's file systems (DescribeFileSystems without an id); `next` names the following page. */
+  async fileSystemsPage(marker?: string): Promise<{ items: FileSystemDescription[]; next?: string }> {
+    const out = await this.client.send(new DescribeFileSystemsCommand({ Marker: marker, MaxItems: 100 }));
+    return { items: out.FileSystems ?? [], next: out.NextMarker };
+  }
+
+  /** One page of the account's access points (DescribeAccessPoints with no id lists them all). */
+  async accessPointsPage(token?: string): Promise<{ items: AccessPointDescription[]; next?: string }> {
+    const out = await this.client.send(new DescribeAccessPointsCommand({ NextToken: token, MaxResults: 100 }));
+    return { items: out.AccessPoints ?? [], next: out.NextToken };
+  }
+
   async findByCreationToken(creationToken: string): Promise<FileSystemDescription | undefined> {
     try {
       const out = await this.client.send(new DescribeFileSystemsCommand({ CreationToken: creationToken }));

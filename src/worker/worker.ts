@@ -13,6 +13,8 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   region: string;
   efsEndpoint: string;
   maxRequestsPerSecond: number;
+  observerRequestsPerSecond: number;
+  observerSweepSeconds: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -33,7 +35,14 @@ export async function createOrchestratorWorker(
       maxRequestsPerSecond: config.maxRequestsPerSecond,
     }),
   );
-  const activities = createActivities({ efs, kc, region: config.region, log });
+  const activities = createActivities({
+    efs,
+    kc,
+    region: config.region,
+    log,
+    taskQueue: config.taskQueue,
+    observer: { requestsPerSecond: config.observerRequestsPerSecond, sweepSeconds: config.observerSweepSeconds },
+  });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
   const worker = await Worker.create({
     connection,

@@ -64,7 +64,7 @@ class Pacer {
  * It is the one place that signals object workflows (through the worker's Temporal client).
  */
 export function createObserverActivities(deps: ObserverDependencies) {
-  const workflowId = observerWorkflowId(partitionKey(deps.partition));
+  const workflowId = observerWorkflowId(partitionKey(deps.partition), deps.taskQueue);
   return {
     async watchResource(watch: Watch): Promise<void> {
       await Context.current().client.workflow.signalWithStart(observerWorkflowType, {

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AwsPartition } from '../aws/partition';
 import { type StatusFields } from './status';
+import { taskQueue } from './workflow-contract';
 
 /**
  * The contract between object workflows and the observer of their (account, Region): an object
@@ -9,10 +10,14 @@ import { type StatusFields } from './status';
  * imported by workflow code.
  */
 
-/** The workflow type and id of the one observer per partition (the id comes from partitionKey). */
+/**
+ * The workflow type and id of the one observer per partition (the id comes from partitionKey).
+ * Orchestrators on another task queue of the same Temporal namespace are other deployments: each
+ * has its own observer, named with its queue.
+ */
 export const observerWorkflowType = 'observerWorkflow';
-export function observerWorkflowId(partitionKey: string): string {
-  return `efs-observer/${partitionKey}`;
+export function observerWorkflowId(partitionKey: string, queue: string = taskQueue): string {
+  return queue === taskQueue ? `efs-observer/${partitionKey}` : `efs-observer/${partitionKey}/${queue}`;
 }
 
 /** What a watch waits for: the resource ready to use, gone, or different from what was last seen. */

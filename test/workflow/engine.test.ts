@@ -18,6 +18,7 @@ import {
   type ObjectSnapshot,
   type WorkflowOptions,
 } from '../../src/api/workflow-contract';
+import { observedSignal, type Watch } from '../../src/api/observer-contract';
 import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError, TerminalError } from '../../src/domain/errors';
 import { deletedOutside } from '../../src/kinds/kind';
@@ -266,8 +267,79 @@ describe('the engine, on a fake kind', () => {
       const all = steps(await history(handle));
       expect(all).toContain('timer 1s');
       expect(all.slice(all.indexOf('timer fired'))).toEqual(
-        expect.arrayContaining(['activity waitUntilWidgetReady', 'activity applyWidget']),
+        expect.arrayContaining(['activity watchResource', 'signal observed', 'activity applyWidget']),
       );
+      expect(world.named('createWidget')).toHaveLength(1);
+      await handle.terminate();
+    });
+  });
+
+  it('a wait is a watch handed to the observer and a condition on its signal: no polling, an older answer ignored', async () => {
+    const world = new FakeWorld();
+    // The observer does not answer by itself here: the test is the observer.
+    world.observerAnswers = false;
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('the watch', () => world.watches.length === 1);
+      const watch = world.watches[0] as Watch;
+      expect(watch).toMatchObject({
+        workflowId: handle.workflowId,
+        kind: 'Widget',
+        resourceId: 'widget-1',
+        until: 'ready',
+        ticket: 1,
+      });
+      // An answer to another ticket (a late one to an older watch) changes nothing.
+      await handle.signal(observedSignal, { ticket: 0, outcome: 'ready', status: { lifeCycleState: 'available' } });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(world.lastStatus()?.view.state).toBe(SyncState.creating);
+      await handle.signal(observedSignal, {
+        ticket: watch.ticket,
+        outcome: 'ready',
+        lifeCycleState: 'available',
+        status: { widgetID: 'widget-1', lifeCycleState: 'available' },
+        fingerprint: 'seen-1',
+      });
+      await passHandled(handle, 1);
+      expect(world.lastStatus()?.view.state).toBe(SyncState.synced);
+      expect(world.lastStatus()?.fields).toMatchObject({ lifeCycleState: 'available' });
+      const all = steps(await history(handle));
+      // Between the watch and the apply: only the signals; no polling activity, no timer but the safety one.
+      expect(after(all, 'activity createWidget')).toEqual([
+        'activity writeStatus',
+        'activity recordEvent',
+        'activity watchResource',
+        'timer 600s',
+        'signal observed',
+        'signal observed',
+        'activity applyWidget',
+        'activity writeStatus',
+        'activity recordEvent',
+        'activity watchResource',
+      ]);
+      expect(all).not.toContain('activity waitUntilWidgetReady');
+      // After the sync: a watch for changes from what was seen.
+      expect(world.watches[1]).toMatchObject({ until: 'changed', ticket: 2, seen: 'seen-1' });
+      await handle.terminate();
+    });
+  });
+
+  it('a change the observer reports runs a drift check at once, with no drift timer', async () => {
+    const world = new FakeWorld();
+    world.behaviour.applyWidget = async () => ({
+      applied: world.named('applyWidget').length === 2 ? ['SetColour red'] : [],
+    });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { resyncIntervalSeconds: 3600 });
+      await passHandled(handle, 1);
+      await until('the watch for changes', () => world.watches.some((w) => w.until === 'changed'));
+      const changed = world.watches.find((w) => w.until === 'changed') as Watch;
+      await handle.signal(observedSignal, { ticket: changed.ticket, outcome: 'changed', lifeCycleState: 'available' });
+      await until('DriftCorrected', () => world.events.some((e) => e.reason === 'DriftCorrected'));
+      await until('watching again', () => world.watches.filter((w) => w.until === 'changed').length === 2);
+      const all = steps(await history(handle));
+      expect(all).not.toContain('timer fired');
+      expect(world.named('applyWidget').length).toBeGreaterThanOrEqual(2);
       expect(world.named('createWidget')).toHaveLength(1);
       await handle.terminate();
     });
@@ -457,7 +529,8 @@ describe('the engine, on a fake kind', () => {
         'activity writeStatus',
         'activity recordEvent',
         'activity deleteWidget',
-        'activity waitUntilWidgetGone',
+        'activity watchResource',
+        'signal observed',
         'activity removeFinalizer',
       ]);
       expect(world.named('deleteWidget')[0]?.args[0]).toBe('widget-1');

@@ -25,6 +25,8 @@ export class FakeWorld {
   namespacePolicy: string | undefined = undefined;
   /** Every watch handed to the (fake) observer, in order. */
   readonly watches: Watch[] = [];
+  /** Whether the fake observer answers watches itself (false: the test signals the answers). */
+  observerAnswers = true;
   private nextId = 1;
   readonly behaviour: Record<string, Handler> = {};
 
@@ -71,7 +73,7 @@ export class FakeWorld {
      */
     defaults.watchResource = async (watch: Watch) => {
       this.watches.push(watch);
-      if (watch.until === 'changed') return;
+      if (watch.until === 'changed' || !this.observerAnswers) return;
       const waitName = watch.until === 'ready' ? t.waitUntilReady : t.waitUntilGone;
       const waitArgs = { resourceId: watch.resourceId };
       this.calls.push({ name: waitName, args: [waitArgs] });

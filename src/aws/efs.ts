@@ -179,16 +179,26 @@ export class EfsGateway {
     }
   }
 
-  /** Everything the update planner compares: the description and the per-setting reads. */
-  async observeSettings(fileSystemId: string): Promise<ObservedSettings | undefined> {
+  /**
+   * Everything the update planner compares: the description and the per-setting reads, skipping
+   * the ones `reads` says the spec does not manage (see settingsToRead).
+   */
+  async observeSettings(
+    fileSystemId: string,
+    reads: { lifecycle: boolean; backup: boolean } = { lifecycle: true, backup: true },
+  ): Promise<ObservedSettings | undefined> {
     const fileSystem = await this.describeFileSystem(fileSystemId);
     if (!fileSystem) return undefined;
     const [lifecycle, backup, policy] = await Promise.all([
-      this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId })),
-      this.client.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
-        if ((err as { name?: unknown }).name === 'PolicyNotFound') return { BackupPolicy: undefined };
-        throw err;
-      }),
+      reads.lifecycle
+        ? this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId }))
+        : { LifecyclePolicies: [] },
+      reads.backup
+        ? this.client.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
+            if ((err as { name?: unknown }).name === 'PolicyNotFound') return { BackupPolicy: undefined };
+            throw err;
+          })
+        : { BackupPolicy: undefined },
       this.client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
         if ((err as { name?: unknown }).name === 'PolicyNotFound') return { Policy: undefined };
         throw err;

@@ -69,7 +69,8 @@ async function observerWorker(c: E2eContext, workers: OrchestratorProcess[]): Pr
       running = workers.find((w) => identity.startsWith(`${w.child.pid}@`));
       return running !== undefined;
     },
-    60_000,
+    // Workers bundle their workflows and the burst's first creates must land first: minutes on a loaded machine.
+    300_000,
     500,
   );
   return running as OrchestratorProcess;

@@ -72,6 +72,8 @@ export interface WorkflowState {
   latestGeneration?: number;
   statusSequence: number;
   nextRetryAt?: string;
+  /** What the workflow waits for the observer to say, while it waits (e.g. "fs-1 available"). */
+  awaitingObserver?: string;
 }
 
 export const objectChangedSignal = defineSignal<[ObjectSnapshot]>('objectChanged');

@@ -130,6 +130,8 @@ export class ObjectLifecycle {
   takeOverAtPass: string | undefined;
   /** The observer's answer to the current watch, once it arrived. */
   observation: Observation | undefined;
+  /** While a wait is the observer's to answer: what it waits for, in words. */
+  awaitingObserver: string | undefined;
 
   constructor(
     readonly kind: string,
@@ -164,6 +166,7 @@ export class ObjectLifecycle {
       latestGeneration: this.st.latest?.generation,
       statusSequence: this.st.statusSequence,
       nextRetryAt: this.nextRetryAt,
+      ...(this.awaitingObserver ? { awaitingObserver: this.awaitingObserver } : {}),
     }));
   }
 
@@ -352,13 +355,18 @@ export class ObjectLifecycle {
    */
   async awaitObservation(until: WatchUntil, resourceId: string, activities: StepActivities): Promise<Observation> {
     const watch = this.nextWatch(until, resourceId);
-    for (;;) {
-      await activities.observer.watchResource(watch);
-      if (await wf.condition(() => this.observation?.ticket === watch.ticket, unansweredWatchMs)) {
-        const answer = this.observation as Observation;
-        if (answer.fingerprint !== undefined) this.st.seenFingerprint = answer.fingerprint;
-        return answer;
+    this.awaitingObserver = `${resourceId} ${until === 'ready' ? 'available' : 'gone'} (watch ${watch.ticket})`;
+    try {
+      for (;;) {
+        await activities.observer.watchResource(watch);
+        if (await wf.condition(() => this.observation?.ticket === watch.ticket, unansweredWatchMs)) {
+          const answer = this.observation as Observation;
+          if (answer.fingerprint !== undefined) this.st.seenFingerprint = answer.fingerprint;
+          return answer;
+        }
       }
+    } finally {
+      this.awaitingObserver = undefined;
     }
   }
 

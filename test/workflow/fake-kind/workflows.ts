@@ -6,3 +6,6 @@ import { widgetDescriptor } from './descriptor';
 export async function widgetWorkflow(input: LifecycleInput): Promise<void> {
   return runKind(widgetDescriptor, input);
 }
+
+/** The observer's workflow, as the worker runs it (its loop activity is faked by the tests). */
+export { observerWorkflow } from '../../../src/workflows/observer';

@@ -20,8 +20,11 @@ export function observerWorkflowId(partitionKey: string, queue: string = taskQue
   return queue === taskQueue ? `efs-observer/${partitionKey}` : `efs-observer/${partitionKey}/${queue}`;
 }
 
-/** What a watch waits for: the resource ready to use, gone, or different from what was last seen. */
-export type WatchUntil = 'ready' | 'gone' | 'changed';
+/**
+ * What a watch waits for: the resource ready to use, gone, or different from what was last seen;
+ * `released` withdraws the workflow's watch (its object let go of a resource it keeps).
+ */
+export type WatchUntil = 'ready' | 'gone' | 'changed' | 'released';
 
 export interface Watch {
   /** The object workflow to signal; one watch per workflow (a newer ticket replaces the older one). */

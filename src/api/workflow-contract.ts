@@ -55,7 +55,7 @@ export interface CarriedState {
   handledResyncRequest?: string;
   /** The ticket of the watch last handed to the observer, and what it waits for. */
   watchTicket?: number;
-  watchUntil?: 'ready' | 'gone' | 'changed';
+  watchUntil?: 'ready' | 'gone' | 'changed' | 'released';
   /** The observer's fingerprint of the resource as last seen ready (a change of it is drift). */
   seenFingerprint?: string;
 }

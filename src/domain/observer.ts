@@ -44,7 +44,7 @@ export function pagesFor(count: number): number {
  * burst is listed. Mount targets are described per file system (one request sees all of its own).
  */
 export function planRound({ watches, known, sweepDue }: PlanInput): RoundPlan {
-  const looked = watches.filter((w) => w.until !== 'changed' || sweepDue);
+  const looked = watches.filter((w) => w.until !== 'released' && (w.until !== 'changed' || sweepDue));
   const plan: RoundPlan = { list: [], describe: [], mountTargetsOf: [], requests: 0 };
   const byKind = new Map<string, Set<string>>();
   for (const w of looked) {
@@ -120,6 +120,7 @@ export function answerWatch(
   description: Record<string, unknown> | undefined,
   states: KindStates,
 ): Omit<Observation, 'ticket' | 'status'> | undefined {
+  if (watch.until === 'released') return undefined;
   if (description === undefined) return { outcome: 'gone' };
   const lifeCycleState = typeof description.LifeCycleState === 'string' ? description.LifeCycleState : undefined;
   const fingerprint = fingerprintOf(watch.kind, description);

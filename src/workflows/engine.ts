@@ -245,6 +245,9 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
         life.lifeCycleState = 'deleted';
       }
     }
+    const kept = ownId();
+    if (kept && life.lifeCycleState !== 'deleted' && wf.patched(workflowPatches.observer))
+      await life.releaseWatch(kept);
     await life.releaseObject(
       notOurs
         ? `finalizer removed; ${notOurs}`

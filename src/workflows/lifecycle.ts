@@ -381,6 +381,16 @@ export class ObjectLifecycle {
     }
   }
 
+  /** Withdraws the workflow's watch, if it handed one: its object lets go of a resource AWS keeps. */
+  async releaseWatch(resourceId: string): Promise<void> {
+    if (this.st.watchTicket === undefined) return;
+    await this.step(
+      'withdrawing the watch',
+      (a) => a.observer.watchResource(this.nextWatch('released', resourceId)),
+      false,
+    );
+  }
+
   /** Whether the observer said the resource changed since the last sync. */
   changeObserved(): boolean {
     return this.st.watchUntil === 'changed' && this.observation?.ticket === this.st.watchTicket;

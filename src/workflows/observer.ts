@@ -24,7 +24,9 @@ export async function observerWorkflow(input: ObserverInput): Promise<void> {
   wf.setHandler(watchSignal, (watch: Watch) => {
     // A workflow's newer watch replaces its older one; a late duplicate of an older one does not.
     const current = watches.get(watch.workflowId);
-    if (!current || watch.ticket >= current.ticket) watches.set(watch.workflowId, watch);
+    if (current && watch.ticket < current.ticket) return;
+    if (watch.until === 'released') watches.delete(watch.workflowId);
+    else watches.set(watch.workflowId, watch);
   });
   wf.setHandler(watchesQuery, (): Watch[] => [...watches.values()]);
   for (;;) {

@@ -129,3 +129,11 @@ describe('answerWatch: what one look answers', () => {
     expect(answerWatch(drift, undefined, states)).toEqual({ outcome: 'gone' });
   });
 });
+
+describe('a released watch', () => {
+  it('is never looked at nor answered', () => {
+    const released = watch(1, { until: 'released' });
+    expect(planRound({ watches: [released], known: none, sweepDue: true }).requests).toBe(0);
+    expect(answerWatch(released, undefined, states)).toBeUndefined();
+  });
+});

@@ -485,6 +485,7 @@ describe('the engine, on a fake kind', () => {
         'activity namespaceDeletionPolicy',
         'activity resourceOwnership',
         'activity recordEvent',
+        'activity watchResource',
         'activity removeFinalizer',
       ]);
       expect(world.named('deleteWidget')).toHaveLength(0);
@@ -530,13 +531,19 @@ describe('the engine, on a fake kind', () => {
     it('retain on the object: the resource stays, the finalizer goes, the namespace is not asked', async () => {
       const world = new FakeWorld();
       const all = await deleteWith(world, { [annotations.deletionPolicy]: 'retain' });
-      expect(all).toEqual(['activity removeFinalizer']);
+      // The watch for changes is withdrawn: the observer no longer looks at a resource nobody manages.
+      expect(all).toEqual(['activity watchResource', 'activity removeFinalizer']);
+      expect(world.watches[world.watches.length - 1]).toMatchObject({ until: 'released', resourceId: 'widget-1' });
     });
 
     it("the namespace's default applies to objects that name none", async () => {
       const retaining = new FakeWorld();
       retaining.namespacePolicy = 'retain';
-      expect(await deleteWith(retaining, {})).toEqual(['activity namespaceDeletionPolicy', 'activity removeFinalizer']);
+      expect(await deleteWith(retaining, {})).toEqual([
+        'activity namespaceDeletionPolicy',
+        'activity watchResource',
+        'activity removeFinalizer',
+      ]);
 
       const deleting = new FakeWorld();
       deleting.namespacePolicy = 'delete';

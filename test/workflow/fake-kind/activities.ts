@@ -73,7 +73,7 @@ export class FakeWorld {
      */
     defaults.watchResource = async (watch: Watch) => {
       this.watches.push(watch);
-      if (watch.until === 'changed' || !this.observerAnswers) return;
+      if (watch.until === 'changed' || watch.until === 'released' || !this.observerAnswers) return;
       const waitName = watch.until === 'ready' ? t.waitUntilReady : t.waitUntilGone;
       const waitArgs = { resourceId: watch.resourceId };
       this.calls.push({ name: waitName, args: [waitArgs] });

@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { searchAttributes } from '../../src/api/search-attributes';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   annotations,
   objectChangedSignal,
@@ -26,7 +19,7 @@ import { ownershipRefusal } from '../../src/domain/ownership';
 import { quietLogger } from '../../src/history/replay';
 import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
 import { widgetDescriptor } from './fake-kind/descriptor';
-import { temporalExecutable } from './temporal-server';
+import { startTestEnvironment } from './temporal-server';
 
 /**
  * The engine, once, against a fake kind: the real workflow body on a real Temporal dev server (the
@@ -42,14 +35,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let queues = 0;
 
 beforeAll(async () => {
-  // The activities' expected failures would each log a warning.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalExecutable() },
-      searchAttributes: Object.values(searchAttributes),
-    },
-  });
+  env = await startTestEnvironment();
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fake-kind/workflows'), logger: quietLogger });
 }, 120_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Context } from '@temporalio/activity';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import {
   observerWorkflowId,
   watchesQuery,
@@ -9,9 +9,8 @@ import {
   type ObserverRound,
   type Watch,
 } from '../../src/api/observer-contract';
-import { searchAttributes } from '../../src/api/search-attributes';
 import { quietLogger } from '../../src/history/replay';
-import { temporalExecutable } from './temporal-server';
+import { startTestEnvironment } from './temporal-server';
 
 /**
  * The observer's workflow on a real Temporal dev server, its loop activity faked: the watches it
@@ -21,13 +20,7 @@ import { temporalExecutable } from './temporal-server';
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalExecutable() },
-      searchAttributes: Object.values(searchAttributes),
-    },
-  });
+  env = await startTestEnvironment();
 }, 120_000);
 
 afterAll(async () => {

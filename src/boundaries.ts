@@ -92,7 +92,9 @@ export const boundaries: Readonly<Record<string, BoundaryRule>> = {
   },
   'src/activities': {
     mayImport: ['src/api', 'src/domain', 'src/kinds', 'src/aws', 'src/kube', 'src/metrics', 'src/shared'],
-    why: 'activities do the I/O of a workflow step through the EFS and Kubernetes clients; they never start or signal workflows',
+    why:
+      'activities do the I/O of a workflow step through the EFS and Kubernetes clients; only the observer ' +
+      '(src/activities/observer.ts) signals workflows, through the worker client its activity context carries',
   },
   'src/watcher': {
     mayImport: ['src/api', 'src/domain', 'src/kube/client', 'src/metrics', 'src/shared', 'src/temporal'],

@@ -9,6 +9,7 @@ import { type AwsTargetReader } from '../kube/aws-targets';
 import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
 import { createObjectActivities, objectClients } from './objects';
+import { createObserverActivities, type ObserverSettings } from './observer';
 import { createOwnershipActivities } from './ownership';
 import { createStorageClassActivities } from './storage-class';
 import { awsTargets, type AwsTarget } from './partitions';
@@ -26,6 +27,9 @@ export interface ActivityDependencies {
   /** The Region of objects that name none (nor their namespace). */
   region: string;
   log: Logger;
+  /** The worker's task queue, where the observer workflow of its partition runs. */
+  taskQueue: string;
+  observer: ObserverSettings;
 }
 
 /**
@@ -85,6 +89,18 @@ export function createActivities(deps: ActivityDependencies) {
     ...createObjectActivities(clientFor),
     ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
     ...createStorageClassActivities({ clientFor, efsOfObject: async () => (await targets.current()).gateway }),
+    ...createObserverActivities({
+      targets,
+      taskQueue: deps.taskQueue,
+      settings: deps.observer,
+      managerIn,
+      statesOf: (kind) => {
+        const descriptor = descriptors.find((d) => d.kind === kind);
+        if (!descriptor) throw new Error(`no descriptor for kind ${kind}`);
+        return descriptor;
+      },
+      log: deps.log,
+    }),
   };
 }
 

@@ -3,7 +3,7 @@ import { annotations, objectOfWorkflowId, workflowIdFor, type ObjectRef } from '
 import { type AssumedRoles, type AwsCredentialIdentityProvider } from '../aws/assume-role';
 import { type EfsGateway } from '../aws/efs';
 import { type EfsGateways } from '../aws/efs-gateways';
-import { type AwsPartition } from '../aws/partition';
+import { partitionKey, type AwsPartition } from '../aws/partition';
 import { accountRoleNotMapped } from '../domain/errors';
 import { regionChangeError, regionOf, type RegionSources } from '../domain/regions';
 import { type FieldError } from '../domain/validate';
@@ -124,6 +124,16 @@ export function awsTargets(deps: AwsTargetDependencies) {
         () => cache.get(key) === entry && cache.delete(key),
       );
       return value;
+    },
+
+    /** The target of a given partition (the observer's): another account signs with its mapped role. */
+    async targetOf(partition: AwsPartition): Promise<AwsTarget> {
+      const role =
+        partition.accountId === undefined
+          ? undefined
+          : await roleFor(partition.accountId, `the observer of ${partitionKey(partition)}`);
+      const own: AwsPartition = role ? partition : { region: partition.region };
+      return { partition: own, gateway: deps.gateways.gatewayFor(own, role) };
     },
 
     /**

@@ -73,6 +73,11 @@ export interface CarriedState {
   handledResyncRequest?: string;
   /** What the object publishes for the EFS CSI driver (a FileSystem's StorageClass and owned mount targets). */
   storage?: StorageState;
+  /** The ticket of the watch last handed to the observer, and what it waits for. */
+  watchTicket?: number;
+  watchUntil?: 'ready' | 'gone' | 'changed' | 'released';
+  /** The observer's fingerprint of the resource as last seen ready (a change of it is drift). */
+  seenFingerprint?: string;
 }
 
 export interface StorageState {
@@ -96,6 +101,8 @@ export interface WorkflowState {
   latestGeneration?: number;
   statusSequence: number;
   nextRetryAt?: string;
+  /** What the workflow waits for the observer to say, while it waits (e.g. "fs-1 available"). */
+  awaitingObserver?: string;
 }
 
 export const objectChangedSignal = defineSignal<[ObjectSnapshot]>('objectChanged');
@@ -155,4 +162,9 @@ export const workflowPatches = {
   storageClass: 'storage-class',
   /** EFS activities run on the EFS task queue (efsTaskQueueFor), whose rate the server limits. */
   efsTaskQueue: 'efs-task-queue',
+  /**
+   * Waits and drift checks are answered by the observer of the account and Region (a signal)
+   * instead of a polling activity and a per-object drift timer.
+   */
+  observer: 'observer',
 } as const;

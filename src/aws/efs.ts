@@ -145,6 +145,18 @@ export class EfsGateway {
     return request;
   }
 
+  /** One page of the account's file systems (DescribeFileSystems without an id); `next` names the following page. */
+  async fileSystemsPage(marker?: string): Promise<{ items: FileSystemDescription[]; next?: string }> {
+    const out = await this.client.send(new DescribeFileSystemsCommand({ Marker: marker, MaxItems: 100 }));
+    return { items: out.FileSystems ?? [], next: out.NextMarker };
+  }
+
+  /** One page of the account's access points (DescribeAccessPoints with no id lists them all). */
+  async accessPointsPage(token?: string): Promise<{ items: AccessPointDescription[]; next?: string }> {
+    const out = await this.client.send(new DescribeAccessPointsCommand({ NextToken: token, MaxResults: 100 }));
+    return { items: out.AccessPoints ?? [], next: out.NextToken };
+  }
+
   async findByCreationToken(creationToken: string): Promise<FileSystemDescription | undefined> {
     try {
       const out = await this.client.send(new DescribeFileSystemsCommand({ CreationToken: creationToken }));
@@ -164,16 +176,26 @@ export class EfsGateway {
     }
   }
 
-  /** Everything the update planner compares: the description and the per-setting reads. */
-  async observeSettings(fileSystemId: string): Promise<ObservedSettings | undefined> {
+  /**
+   * Everything the update planner compares: the description and the per-setting reads, skipping
+   * the ones `reads` says the spec does not manage (see settingsToRead).
+   */
+  async observeSettings(
+    fileSystemId: string,
+    reads: { lifecycle: boolean; backup: boolean } = { lifecycle: true, backup: true },
+  ): Promise<ObservedSettings | undefined> {
     const fileSystem = await this.describeFileSystem(fileSystemId);
     if (!fileSystem) return undefined;
     const [lifecycle, backup, policy] = await Promise.all([
-      this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId })),
-      this.client.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
-        if ((err as { name?: unknown }).name === 'PolicyNotFound') return { BackupPolicy: undefined };
-        throw err;
-      }),
+      reads.lifecycle
+        ? this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId }))
+        : { LifecyclePolicies: [] },
+      reads.backup
+        ? this.client.send(new DescribeBackupPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
+            if ((err as { name?: unknown }).name === 'PolicyNotFound') return { BackupPolicy: undefined };
+            throw err;
+          })
+        : { BackupPolicy: undefined },
       this.client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
         if ((err as { name?: unknown }).name === 'PolicyNotFound') return { Policy: undefined };
         throw err;

@@ -1,4 +1,4 @@
-import { parsers, type Setting } from '../shared/config';
+import { ConfigError, parsers, type Setting } from '../shared/config';
 
 /** Settings of the commands that talk to AWS and watch objects (Temporal's and Kubernetes' own are in src/temporal and src/kube). */
 const setting = <T>(s: Setting<T>): Setting<T> => s;
@@ -53,6 +53,25 @@ export const workerTuningSettings = {
       "Workflows kept in the worker's memory between tasks; others replay their history when next woken (0: the Temporal SDK's default, from the heap size)",
     parse: parsers.positiveNumber,
   }),
+  observerRequestsPerSecond: setting({
+    flag: 'observer-requests-per-second',
+    env: 'OBSERVER_REQUESTS_PER_SECOND',
+    default: 2,
+    description:
+      "EFS calls per second the observer of an account and Region makes at most (its share of the account's ~10/s)",
+    parse: (raw: string): number => {
+      const value = parsers.positiveNumber(raw);
+      if (value === 0) throw new ConfigError('the observer needs some budget: give a number of requests above 0');
+      return value;
+    },
+  }),
+  observerSweepSeconds: setting({
+    flag: 'observer-sweep-interval',
+    env: 'OBSERVER_SWEEP_SECONDS',
+    default: 30,
+    description: "Seconds between the observer's looks at synced resources (drift of the settings AWS lists)",
+    parse: parsers.positiveNumber,
+  }),
 };
 
 export const watcherSettings = {
@@ -73,8 +92,9 @@ export const watcherSettings = {
   resyncIntervalSeconds: setting({
     flag: 'resync-interval',
     env: 'RESYNC_INTERVAL_SECONDS',
-    default: 600,
-    description: 'Seconds between drift checks of an idle object',
+    default: 3600,
+    description:
+      'Seconds between full drift checks of an idle object (policies and other settings AWS does not list; the observer watches the rest)',
     parse: parsers.positiveNumber,
   }),
   relistIntervalSeconds: setting({

@@ -20,6 +20,16 @@ export interface ObservedSettings {
   policy: string | null;
 }
 
+/**
+ * The per-setting reads a plan needs: only what the spec manages. The policy is always read (no
+ * policy in the spec means none in AWS); the lifecycle configuration and the backup policy only
+ * when the spec sets them, since the planner leaves them alone otherwise.
+ */
+export function settingsToRead(spec: FileSystemSpec | undefined): { lifecycle: boolean; backup: boolean } {
+  const backup = spec?.backupPolicy?.status;
+  return { lifecycle: spec?.lifecyclePolicies !== undefined, backup: backup === 'ENABLED' || backup === 'DISABLED' };
+}
+
 export type UpdateOperation =
   | { op: 'TagResource'; tags: AwsTag[] }
   | { op: 'UntagResource'; keys: string[] }

@@ -25,6 +25,8 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   efsCallsPerSecond: number;
   /** Workflows cached between tasks (0: the SDK's default). */
   maxCachedWorkflows?: number;
+  observerRequestsPerSecond: number;
+  observerSweepSeconds: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -52,7 +54,16 @@ export async function createOrchestratorWorker(
   const roles = new AssumedRoles(stsCalls({ region: config.region, endpoint: config.stsEndpoint || undefined }));
   const roleAccountMapNamespace = config.roleAccountMapNamespace || podNamespace() || 'default';
   const reader = awsTargetReader(kc, roleAccountMapNamespace);
-  const activities = createActivities({ gateways, roles, reader, kc, region: config.region, log });
+  const activities = createActivities({
+    gateways,
+    roles,
+    reader,
+    kc,
+    region: config.region,
+    log,
+    taskQueue: config.taskQueue,
+    observer: { requestsPerSecond: config.observerRequestsPerSecond, sweepSeconds: config.observerSweepSeconds },
+  });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
   const efsTaskQueue = efsTaskQueueFor(config.taskQueue);
   const workflows = await Worker.create({

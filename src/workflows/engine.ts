@@ -6,7 +6,7 @@ import { SyncState } from '../domain/conditions';
 import { takeOverMessage } from '../domain/ownership';
 import { usesReferences } from '../domain/references';
 import { describeFieldErrors, type FieldError } from '../domain/validate';
-import { type KindDescriptor } from '../kinds/kind';
+import { deletedOutside, type KindDescriptor } from '../kinds/kind';
 import {
   activitiesFor,
   ObjectLifecycle,
@@ -45,11 +45,32 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     else st.fileSystemId = id;
   };
   const waitUntilReady = async (): Promise<StatusFields> => {
-    const observed = await life.step('waiting until available', (a) =>
-      life.cancellableWait(() => call(a.waits, types.waitUntilReady, life.waitArgs()) as Promise<StatusFields>),
-    );
+    const observed = wf.patched(workflowPatches.observer)
+      ? await observedReady()
+      : await life.step('waiting until available', (a) =>
+          life.cancellableWait(() => call(a.waits, types.waitUntilReady, life.waitArgs()) as Promise<StatusFields>),
+        );
     life.observe(observed);
     return observed;
+  };
+  /** The observer's answer to "tell me when it is ready": gone or failed stops the pass as Terminal. */
+  const observedReady = async (): Promise<StatusFields> => {
+    const id = ownId() ?? '';
+    const what = 'waiting until available';
+    const answer = await life.step(what, (a) => life.cancellableWait(() => life.awaitObservation('ready', id, a)));
+    if (answer.lifeCycleState !== undefined) life.observe({ lifeCycleState: answer.lifeCycleState });
+    if (answer.outcome === 'gone') {
+      const gone = deletedOutside(kind, id);
+      life.observe({ lifeCycleState: gone.lifeCycleState });
+      await life.stopTerminal(gone.reason, `${what}: ${gone.message}`);
+    }
+    if (answer.outcome === 'failed') {
+      await life.stopTerminal(
+        `${kind.kind}InErrorState`,
+        `${what}: ${words(id)} is in the "${answer.lifeCycleState}" state; AWS cannot recover it`,
+      );
+    }
+    return answer.status ?? {};
   };
 
   async function sync(snapshot: ObjectSnapshot): Promise<void> {
@@ -73,6 +94,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     await life.report({ state: SyncState.synced, message: summary }, observed);
     life.completePass(snapshot);
     if (storage && id) await storage.publish(snapshot, id, readOnly);
+    if (id && wf.patched(workflowPatches.observer)) await life.watchForChanges(id);
   }
 
   /**
@@ -243,12 +265,19 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
         await life.report({ state: SyncState.deleting, message: `deleting ${words(id)}` });
         await life.step(`Delete${kind.kind}`, (a) => call(a.efs, types.delete, id), false);
         if (!legacy.deletionDidNotWait || wf.patched(workflowPatches.deletionWaitsUntilGone)) {
-          await life.step('waiting until deleted', (a) => call(a.waits, types.waitUntilGone, life.waitArgs()), false);
+          if (wf.patched(workflowPatches.observer)) {
+            await life.step('waiting until deleted', (a) => life.awaitObservation('gone', id, a), false);
+          } else {
+            await life.step('waiting until deleted', (a) => call(a.waits, types.waitUntilGone, life.waitArgs()), false);
+          }
         }
         life.lifeCycleState = 'deleted';
       }
     }
     if (storage && !storageWithdrawn) await storage.beforeDeletion(snapshot, ownId(), false);
+    const kept = ownId();
+    if (kept && life.lifeCycleState !== 'deleted' && wf.patched(workflowPatches.observer))
+      await life.releaseWatch(kept);
     await life.releaseObject(
       notOurs
         ? `finalizer removed; ${notOurs}`

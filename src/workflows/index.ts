@@ -30,3 +30,5 @@ export default async function kindWorkflow(input: LifecycleInput): Promise<void>
   if (!descriptor) throw wf.ApplicationFailure.nonRetryable(`no kind runs under workflow type ${type}`);
   return runKind(descriptor, input);
 }
+
+export { observerWorkflow } from './observer';

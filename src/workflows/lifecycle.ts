@@ -1,7 +1,9 @@
 import * as wf from '@temporalio/workflow';
 import type { WaitArgs } from '../activities';
 import type { createObjectActivities } from '../activities/objects';
+import type { createObserverActivities } from '../activities/observer';
 import type { createOwnershipActivities } from '../activities/ownership';
+import { observedSignal, type Observation, type Watch, type WatchUntil } from '../api/observer-contract';
 import { type StatusFields } from '../api/status';
 import { searchAttributes } from '../api/search-attributes';
 import {
@@ -70,6 +72,13 @@ const recordedOptions: wf.LocalActivityOptions = {
 
 type KubeActivities = ReturnType<typeof createObjectActivities>;
 type OwnershipActivities = ReturnType<typeof createOwnershipActivities>;
+type ObserverActivities = ReturnType<typeof createObserverActivities>;
+
+/**
+ * A wait the observer has not answered for this long hands it over again (an observer reset
+ * loses its watches); the observer answers in seconds, so this only bounds a lost watch.
+ */
+const unansweredWatchMs = 10 * 60_000;
 /** A kind's generic activities, called by the names its descriptor gives them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KindActivities = Record<string, (...args: any[]) => Promise<any>>;
@@ -79,6 +88,8 @@ export interface StepActivities {
   kube: wf.ActivityInterfaceFor<KubeActivities>;
   /** Who owns a resource (EFS reads, Kubernetes lookups, and the tags of a claim). */
   ownership: wf.ActivityInterfaceFor<OwnershipActivities>;
+  /** Hands a watch to the observer of the account and Region. */
+  observer: wf.ActivityInterfaceFor<ObserverActivities>;
   efs: KindActivities;
   waits: KindActivities;
   recorded: KindActivities;
@@ -94,6 +105,7 @@ export function activitiesFor(summary: string): StepActivities {
     get efs() {
       return wf.proxyActivities<KindActivities>({ ...efsOptions, ...efsQueue(), summary });
     },
+    observer: wf.proxyActivities<ObserverActivities>({ ...kubeOptions, summary }),
     waits: wf.proxyActivities<KindActivities>({ ...waitOptions, summary }),
     recorded: wf.proxyLocalActivities<KindActivities>({ ...recordedOptions, summary }),
   };
@@ -133,6 +145,10 @@ export class ObjectLifecycle {
   takeOverAtPass: string | undefined;
   /** News a kind's own additions wait for (e.g. a FileSystem's storage annotations changed): it starts a pass too. */
   otherNews: () => boolean = () => false;
+  /** The observer's answer to the current watch, once it arrived. */
+  observation: Observation | undefined;
+  /** While a wait is the observer's to answer: what it waits for, in words. */
+  awaitingObserver: string | undefined;
 
   constructor(
     readonly kind: string,
@@ -149,6 +165,10 @@ export class ObjectLifecycle {
       // Signals may arrive out of order or twice; only a snapshot at least as new as ours counts.
       if (!this.st.latest || snapshot.generation >= this.st.latest.generation) this.st.latest = snapshot;
     });
+    wf.setHandler(observedSignal, (observation: Observation) => {
+      // Only the answer to the current watch counts; a late answer to an older one is dropped.
+      if (observation.ticket === this.st.watchTicket) this.observation = observation;
+    });
     wf.setHandler(resyncSignal, () => {
       this.st.resyncRequested = true;
     });
@@ -163,6 +183,7 @@ export class ObjectLifecycle {
       latestGeneration: this.st.latest?.generation,
       statusSequence: this.st.statusSequence,
       nextRetryAt: this.nextRetryAt,
+      ...(this.awaitingObserver ? { awaitingObserver: this.awaitingObserver } : {}),
     }));
   }
 
@@ -345,6 +366,70 @@ export class ObjectLifecycle {
     }
   }
 
+  /**
+   * Hands a watch of the resource to the observer and waits for its answer (a signal). The
+   * observer looks only after the watch arrived, so a resource already ready is answered at its
+   * next look; a watch unanswered for long is handed over again.
+   */
+  async awaitObservation(until: WatchUntil, resourceId: string, activities: StepActivities): Promise<Observation> {
+    const watch = this.nextWatch(until, resourceId);
+    this.awaitingObserver = `${resourceId} ${until === 'ready' ? 'available' : 'gone'} (watch ${watch.ticket})`;
+    try {
+      for (;;) {
+        await activities.observer.watchResource(watch);
+        if (await wf.condition(() => this.observation?.ticket === watch.ticket, unansweredWatchMs)) {
+          const answer = this.observation as Observation;
+          if (answer.fingerprint !== undefined) this.st.seenFingerprint = answer.fingerprint;
+          return answer;
+        }
+      }
+    } finally {
+      this.awaitingObserver = undefined;
+    }
+  }
+
+  /** After a sync: asks the observer to say when the resource changes from what this pass saw (drift). */
+  async watchForChanges(resourceId: string): Promise<void> {
+    const watch = this.nextWatch('changed', resourceId);
+    try {
+      await activitiesFor('watching for changes').observer.watchResource(watch);
+    } catch (err) {
+      // The idle timer's drift check still comes; the next pass hands the watch over again.
+      wf.log.warn('watch not handed to the observer', { error: classificationOf(err).message });
+    }
+  }
+
+  /** Withdraws the workflow's watch, if it handed one: its object lets go of a resource AWS keeps. */
+  async releaseWatch(resourceId: string): Promise<void> {
+    if (this.st.watchTicket === undefined) return;
+    await this.step(
+      'withdrawing the watch',
+      (a) => a.observer.watchResource(this.nextWatch('released', resourceId)),
+      false,
+    );
+  }
+
+  /** Whether the observer said the resource changed since the last sync. */
+  changeObserved(): boolean {
+    return this.st.watchUntil === 'changed' && this.observation?.ticket === this.st.watchTicket;
+  }
+
+  private nextWatch(until: WatchUntil, resourceId: string): Watch {
+    const ticket = (this.st.watchTicket ?? 0) + 1;
+    this.st.watchTicket = ticket;
+    this.st.watchUntil = until;
+    this.observation = undefined;
+    return {
+      workflowId: this.workflowId,
+      kind: this.kind,
+      resourceId,
+      fileSystemId: this.st.fileSystemId ?? '',
+      until,
+      ticket,
+      ...(until === 'changed' && this.st.seenFingerprint !== undefined ? { seen: this.st.seenFingerprint } : {}),
+    };
+  }
+
   /** What the long waits need to report on the object while they poll. */
   waitArgs(): WaitArgs {
     return {
@@ -446,11 +531,13 @@ export class ObjectLifecycle {
         await continueAsNew({ ref: this.ref, options: this.input.options, carried: st });
       }
       const woke = await wf.condition(
-        () => this.needsSync() || this.deletionRequested() || this.continueAsNewDue(),
+        () => this.needsSync() || this.deletionRequested() || this.continueAsNewDue() || this.changeObserved(),
         this.resyncIntervalMs(),
       );
-      // An idle period without news ends in a drift check, unless the last pass was terminal.
-      if (!woke && this.view.state !== SyncState.terminal) st.resyncRequested = true;
+      // An idle period without news ends in a drift check, unless the last pass was terminal; so does a change the observer saw.
+      const changed = this.changeObserved();
+      if (changed) this.observation = undefined;
+      if ((!woke && this.view.state !== SyncState.terminal) || changed) st.resyncRequested = true;
     }
   }
 }

@@ -130,7 +130,7 @@ test('resync --all-terminal re-runs only the terminal objects, while the watcher
   expect(usage.stderr).toMatch(/--all-terminal or --selector/);
 });
 
-test('explain shows the pending activity while AWS is still creating, and nothing pending once synced', async () => {
+test('explain shows what the object awaits from the observer while AWS is still creating, and nothing pending once synced', async () => {
   ctx = await createE2eContext('explain');
   // The hold must be in place before the create: the orchestrator starts only after it.
   const obj = await applyFileSystem(ctx, 'slow');
@@ -140,13 +140,16 @@ test('explain shows the pending activity while AWS is still creating, and nothin
   const creating = await waitForCondition(ctx, 'slow', ConditionType.synced, 'False');
   const fileSystemId = creating.status?.fileSystemID;
 
+  // The wait is the observer's: the workflow has no activity pending, and says what it awaits.
+  const awaiting = /Awaiting:\s+the observer to see fs-[0-9a-f]+ available \(watch \d+\)/;
   let out = '';
-  for (let i = 0; i < 50 && !/Pending activity:\s+waitUntilAvailable/.test(out); i++) {
+  for (let i = 0; i < 50 && !awaiting.test(out); i++) {
     out = (await runCli(ctx, ['explain', `${ctx.namespace}/slow`])).stdout;
-    if (!/Pending activity:\s+waitUntilAvailable/.test(out)) await new Promise((r) => setTimeout(r, 200));
+    if (!awaiting.test(out)) await new Promise((r) => setTimeout(r, 200));
   }
   expect(out).toMatch(/Sync state:\s+Creating/);
-  expect(out).toMatch(/Pending activity:\s+waitUntilAvailable \((running|scheduled), attempt 1\)/);
+  expect(out).toMatch(awaiting);
+  expect(out).toMatch(/Pending activity:\s+none/);
   expect(out).toMatch(/State:\s+Creating: EFS file system fs-[0-9a-f]+ is creating/);
   expect(out).toMatch(/Last error:\s+none/);
   // Without --temporal-ui-url, the link uses TEMPORAL_UI_URL from the stack's env.

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { normalizeLifecycle, planUpdates, samePolicy, tagChanges, type ObservedSettings } from '../../src/domain/plan';
+import {
+  normalizeLifecycle,
+  planUpdates,
+  samePolicy,
+  settingsToRead,
+  tagChanges,
+  type ObservedSettings,
+} from '../../src/domain/plan';
 
 const own = [{ Key: 'efs-orchestrator/name', Value: 'fs1' }];
 
@@ -147,4 +154,15 @@ test('normalizeLifecycle drops the empty strings ACK manifests carry', () => {
       { transitionToIA: '', transitionToArchive: '', transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
     ]),
   ).toEqual([{ TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }]);
+});
+
+describe('settingsToRead: only what the spec manages is read back', () => {
+  test('no lifecycle or backup in the spec: neither is read', () => {
+    expect(settingsToRead({})).toEqual({ lifecycle: false, backup: false });
+    expect(settingsToRead(undefined)).toEqual({ lifecycle: false, backup: false });
+  });
+  test('each is read once the spec sets it (an empty lifecycle list manages it too)', () => {
+    expect(settingsToRead({ lifecyclePolicies: [] })).toEqual({ lifecycle: true, backup: false });
+    expect(settingsToRead({ backupPolicy: { status: 'ENABLED' } })).toEqual({ lifecycle: false, backup: true });
+  });
 });

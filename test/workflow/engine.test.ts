@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { searchAttributes } from '../../src/api/search-attributes';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   annotations,
   efsTaskQueueFor,
@@ -19,14 +12,16 @@ import {
   type ObjectSnapshot,
   type WorkflowOptions,
 } from '../../src/api/workflow-contract';
+import { observedSignal, type Watch } from '../../src/api/observer-contract';
 import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError, TerminalError } from '../../src/domain/errors';
 import { deletedOutside } from '../../src/kinds/kind';
 import { ownershipRefusal } from '../../src/domain/ownership';
 import { quietLogger } from '../../src/history/replay';
 import { FakeWorld, waitUntilCancelled } from './fake-kind/activities';
+import { runWithFakeKindWorkers } from './fake-kind/worker';
 import { widgetDescriptor } from './fake-kind/descriptor';
-import { temporalExecutable } from './temporal-server';
+import { startTestEnvironment } from './temporal-server';
 
 /**
  * The engine, once, against a fake kind: the real workflow body on a real Temporal dev server (the
@@ -42,14 +37,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let queues = 0;
 
 beforeAll(async () => {
-  // The activities' expected failures would each log a warning.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalExecutable() },
-      searchAttributes: Object.values(searchAttributes),
-    },
-  });
+  env = await startTestEnvironment();
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./fake-kind/workflows'), logger: quietLogger });
 }, 120_000);
 
@@ -75,19 +63,7 @@ async function withWorker(
   ) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `widgets-${++queues}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: world.activities(),
-  });
-  // The EFS calls' own task queue, as the orchestrator's worker polls it (here without a rate limit).
-  const efsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: efsTaskQueueFor(taskQueue),
-    activities: world.activities(),
-  });
-  const running = worker.runUntil(
+  await runWithFakeKindWorkers({ connection: env.nativeConnection, bundle, world, taskQueue }, () =>
     body(async (first, options = defaults) => {
       const ref = { namespace: 'team-a', name: `w${queues}`, uid: `uid-${queues}` };
       return env.client.workflow.signalWithStart('widgetWorkflow', {
@@ -99,7 +75,6 @@ async function withWorker(
       });
     }),
   );
-  await efsWorker.runUntil(running);
 }
 
 /** Waits (without asserting on time) until the condition holds. */
@@ -157,7 +132,7 @@ const synced = (world: FakeWorld, generation: number): boolean =>
   world.statuses.some((s) => s.view.state === SyncState.synced && s.view.generation === generation);
 
 describe('the engine, on a fake kind', () => {
-  it("EFS calls run on the EFS task queue (the account's budget); Kubernetes calls and waits on the workflow's own", async () => {
+  it("EFS calls run on the EFS task queue (the account's budget); Kubernetes calls and watches on the workflow's own", async () => {
     const world = new FakeWorld();
     await withWorker(world, async (start) => {
       const handle = await start(snapshot(1, { size: 1 }));
@@ -172,7 +147,9 @@ describe('the engine, on a fake kind', () => {
       expect(queueOf.get('createWidget')).toBe(efsTaskQueueFor(own));
       expect(queueOf.get('applyWidget')).toBe(efsTaskQueueFor(own));
       expect(queueOf.get('ensureFinalizer')).toBe(own);
-      expect(queueOf.get('waitUntilWidgetReady')).toBe(own);
+      // The wait is the observer's: a watch handed to it, no polling activity.
+      expect(queueOf.get('watchResource')).toBe(own);
+      expect(queueOf.has('waitUntilWidgetReady')).toBe(false);
       await handle.terminate();
     });
   });
@@ -294,8 +271,69 @@ describe('the engine, on a fake kind', () => {
       const all = steps(await history(handle));
       expect(all).toContain('timer 1s');
       expect(all.slice(all.indexOf('timer fired'))).toEqual(
-        expect.arrayContaining(['activity waitUntilWidgetReady', 'activity applyWidget']),
+        expect.arrayContaining(['activity watchResource', 'signal observed', 'activity applyWidget']),
       );
+      expect(world.named('createWidget')).toHaveLength(1);
+      await handle.terminate();
+    });
+  });
+
+  it('a wait is a watch handed to the observer and a condition on its signal: no polling, an older answer ignored', async () => {
+    const world = new FakeWorld();
+    // The observer does not answer by itself here: the test is the observer.
+    world.observerAnswers = false;
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await until('the watch', () => world.watches.length === 1);
+      const watch = world.watches[0] as Watch;
+      expect(watch).toMatchObject({
+        workflowId: handle.workflowId,
+        kind: 'Widget',
+        resourceId: 'widget-1',
+        until: 'ready',
+        ticket: 1,
+      });
+      // An answer to another ticket (a late one to an older watch) changes nothing.
+      await handle.signal(observedSignal, { ticket: 0, outcome: 'ready', status: { lifeCycleState: 'available' } });
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(world.lastStatus()?.view.state).toBe(SyncState.creating);
+      await handle.signal(observedSignal, {
+        ticket: watch.ticket,
+        outcome: 'ready',
+        lifeCycleState: 'available',
+        status: { widgetID: 'widget-1', lifeCycleState: 'available' },
+        fingerprint: 'seen-1',
+      });
+      await passHandled(handle, 1);
+      expect(world.lastStatus()?.view.state).toBe(SyncState.synced);
+      expect(world.lastStatus()?.fields).toMatchObject({ lifeCycleState: 'available' });
+      const all = steps(await history(handle));
+      // Between the watch and the apply: only the two signals and the safety timer; no polling activity.
+      const waited = all.slice(all.indexOf('activity watchResource') + 1, all.indexOf('activity applyWidget'));
+      expect([...waited].sort()).toEqual(['signal observed', 'signal observed', 'timer 600s']);
+      expect(all).not.toContain('activity waitUntilWidgetReady');
+      // After the sync: a watch for changes from what was seen.
+      expect(world.watches[1]).toMatchObject({ until: 'changed', ticket: 2, seen: 'seen-1' });
+      await handle.terminate();
+    });
+  });
+
+  it('a change the observer reports runs a drift check at once, with no drift timer', async () => {
+    const world = new FakeWorld();
+    world.behaviour.applyWidget = async () => ({
+      applied: world.named('applyWidget').length === 2 ? ['SetColour red'] : [],
+    });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { resyncIntervalSeconds: 3600 });
+      await passHandled(handle, 1);
+      await until('the watch for changes', () => world.watches.some((w) => w.until === 'changed'));
+      const changed = world.watches.find((w) => w.until === 'changed') as Watch;
+      await handle.signal(observedSignal, { ticket: changed.ticket, outcome: 'changed', lifeCycleState: 'available' });
+      await until('DriftCorrected', () => world.events.some((e) => e.reason === 'DriftCorrected'));
+      await until('watching again', () => world.watches.filter((w) => w.until === 'changed').length === 2);
+      const all = steps(await history(handle));
+      expect(all).not.toContain('timer fired');
+      expect(world.named('applyWidget').length).toBeGreaterThanOrEqual(2);
       expect(world.named('createWidget')).toHaveLength(1);
       await handle.terminate();
     });
@@ -451,6 +489,7 @@ describe('the engine, on a fake kind', () => {
         'activity namespaceDeletionPolicy',
         'activity resourceOwnership',
         'activity recordEvent',
+        'activity watchResource',
         'activity removeFinalizer',
       ]);
       expect(world.named('deleteWidget')).toHaveLength(0);
@@ -485,7 +524,8 @@ describe('the engine, on a fake kind', () => {
         'activity writeStatus',
         'activity recordEvent',
         'activity deleteWidget',
-        'activity waitUntilWidgetGone',
+        'activity watchResource',
+        'signal observed',
         'activity removeFinalizer',
       ]);
       expect(world.named('deleteWidget')[0]?.args[0]).toBe('widget-1');
@@ -495,13 +535,19 @@ describe('the engine, on a fake kind', () => {
     it('retain on the object: the resource stays, the finalizer goes, the namespace is not asked', async () => {
       const world = new FakeWorld();
       const all = await deleteWith(world, { [annotations.deletionPolicy]: 'retain' });
-      expect(all).toEqual(['activity removeFinalizer']);
+      // The watch for changes is withdrawn: the observer no longer looks at a resource nobody manages.
+      expect(all).toEqual(['activity watchResource', 'activity removeFinalizer']);
+      expect(world.watches[world.watches.length - 1]).toMatchObject({ until: 'released', resourceId: 'widget-1' });
     });
 
     it("the namespace's default applies to objects that name none", async () => {
       const retaining = new FakeWorld();
       retaining.namespacePolicy = 'retain';
-      expect(await deleteWith(retaining, {})).toEqual(['activity namespaceDeletionPolicy', 'activity removeFinalizer']);
+      expect(await deleteWith(retaining, {})).toEqual([
+        'activity namespaceDeletionPolicy',
+        'activity watchResource',
+        'activity removeFinalizer',
+      ]);
 
       const deleting = new FakeWorld();
       deleting.namespacePolicy = 'delete';

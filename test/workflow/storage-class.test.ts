@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type WorkflowHandle, type WorkflowHandleWithSignaledRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { searchAttributes } from '../../src/api/search-attributes';
 import { storageAnnotations } from '../../src/api/storage-class';
 import {
@@ -21,6 +15,7 @@ import { SyncState } from '../../src/domain/conditions';
 import { RecoverableError } from '../../src/domain/errors';
 import { quietLogger } from '../../src/history/replay';
 import { FakeWorld } from './fake-kind/activities';
+import { runWithFakeKindWorkers } from './fake-kind/worker';
 import { temporalExecutable } from './temporal-server';
 
 /**
@@ -63,13 +58,7 @@ async function withWorker(
   body: (start: (first: ObjectSnapshot) => Promise<WorkflowHandleWithSignaledRunId>) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `storage-widgets-${++queues}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: world.activities(),
-  });
-  await worker.runUntil(
+  await runWithFakeKindWorkers({ connection: env.nativeConnection, bundle, world, taskQueue }, () =>
     body(async (first) => {
       const ref = { namespace: 'team-a', name: `s${queues}`, uid: `uid-s${queues}` };
       return env.client.workflow.signalWithStart('storageWidgetWorkflow', {
@@ -91,7 +80,7 @@ async function until(what: string, condition: () => boolean | Promise<boolean>):
   }
 }
 
-/** Activities scheduled and timers started, in order. */
+/** Activities scheduled, timers started and signals received (by name), in order. */
 async function steps(handle: WorkflowHandle): Promise<string[]> {
   const events = (await handle.fetchHistory()).events ?? [];
   return events.flatMap((e): string[] => {
@@ -99,7 +88,8 @@ async function steps(handle: WorkflowHandle): Promise<string[]> {
       return [e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''];
     if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
       return [`timer ${Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0)}s`];
-    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) return ['signal'];
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+      return [`signal ${e.workflowExecutionSignaledEventAttributes?.signalName ?? ''}`];
     return [];
   });
 }
@@ -201,7 +191,7 @@ describe('a kind that publishes a StorageClass', () => {
       await handle.signal(objectChangedSignal, snapshot(1, asked, true));
       await handle.result();
       const all = await steps(handle);
-      const deletion = all.slice(all.lastIndexOf('signal'));
+      const deletion = all.slice(all.lastIndexOf(`signal ${objectChangedSignal.name}`));
       const order = deletion.filter((s) => [...storageCalls, 'deleteWidget', 'removeFinalizer'].includes(s));
       expect(order).toEqual([
         'withdrawStorageClass',

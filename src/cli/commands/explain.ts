@@ -189,6 +189,7 @@ export function renderExplanation(
   if (state) {
     out.push(`  State:            ${state.syncState}: ${state.message}`);
     out.push(`  Generations:      handled ${state.handledGeneration}, latest seen ${state.latestGeneration ?? '-'}`);
+    if (state.awaitingObserver) out.push(`  Awaiting:         the observer to see ${state.awaitingObserver}`);
   } else if (facts.stateError) {
     out.push(`  State:            unknown: ${facts.stateError}`);
   }

@@ -2,7 +2,7 @@ import { type FileSystemDescription } from '@aws-sdk/client-efs';
 import { type FileSystemSpec } from '../../api/filesystem';
 import { RecoverableError } from '../../domain/errors';
 import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../../domain/filesystem';
-import { describeOperation, planUpdates } from '../../domain/plan';
+import { describeOperation, planUpdates, settingsToRead } from '../../domain/plan';
 import { validateFileSystemSpec } from '../../domain/validate';
 import { deletedOutside, type ResourceManager } from '../kind';
 import { fileSystemDescriptor } from './descriptor';
@@ -22,7 +22,7 @@ export function fileSystemManager({
     statusOf: (fs) => statusFromDescription(fs, region),
     createdWith: (fs) => ({ kmsKeyID: fs.KmsKeyId }),
     async apply(ref, id, spec) {
-      const observed = await efs.observeSettings(id);
+      const observed = await efs.observeSettings(id, settingsToRead(spec));
       if (!observed) throw deletedOutside(fileSystemDescriptor, id);
       const applied: string[] = [];
       for (const operation of planUpdates(spec, observed, ownTags(ref))) {

@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { classified } from '../../../src/activities/failures';
+import { observedSignal, type Observation, type Watch } from '../../../src/api/observer-contract';
+import { classifyError } from '../../../src/domain/errors';
 import { type ObjectRef } from '../../../src/api/workflow-contract';
 import { type StatusWrite } from '../../../src/kube/status';
 import { widgetDescriptor } from './descriptor';
@@ -23,6 +25,10 @@ export class FakeWorld {
   /** status.storageClass as written (undefined: removed). */
   readonly storageStatuses: unknown[] = [];
   namespacePolicy: string | undefined = undefined;
+  /** Every watch handed to the (fake) observer, in order. */
+  readonly watches: Watch[] = [];
+  /** Whether the fake observer answers watches itself (false: the test signals the answers). */
+  observerAnswers = true;
   private nextId = 1;
   readonly behaviour: Record<string, Handler> = {};
 
@@ -72,6 +78,41 @@ export class FakeWorld {
       },
     };
     const all: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    /**
+     * The observer, faked: a watch is answered by the kind's wait behaviour (so a test sets one
+     * behaviour for either path), signalled to the workflow as the real observer does. A
+     * `changed` watch is answered only by the test (signalChange).
+     */
+    defaults.watchResource = async (watch: Watch) => {
+      this.watches.push(watch);
+      if (watch.until === 'changed' || watch.until === 'released' || !this.observerAnswers) return;
+      const waitName = watch.until === 'ready' ? t.waitUntilReady : t.waitUntilGone;
+      const waitArgs = { resourceId: watch.resourceId };
+      this.calls.push({ name: waitName, args: [waitArgs] });
+      const wait = (this.behaviour[waitName] ?? defaults[waitName]) as (...a: unknown[]) => Promise<unknown>;
+      let answer: Omit<Observation, 'ticket'>;
+      try {
+        const status = (await wait(waitArgs)) as Record<string, unknown> | undefined;
+        answer =
+          watch.until === 'ready'
+            ? {
+                outcome: 'ready',
+                status,
+                lifeCycleState: String(status?.lifeCycleState),
+                fingerprint: JSON.stringify(status),
+              }
+            : { outcome: 'gone' };
+      } catch (err) {
+        const failure = classifyError(err);
+        if (failure.code === `${widgetDescriptor.kind}NotFound`) answer = { outcome: 'gone' };
+        else if (failure.code === `${widgetDescriptor.kind}InErrorState`)
+          answer = { outcome: 'failed', lifeCycleState: 'error' };
+        else throw err;
+      }
+      await Context.current()
+        .client.workflow.getHandle(watch.workflowId)
+        .signal(observedSignal, { ...answer, ticket: watch.ticket });
+    };
     for (const name of Object.keys(defaults)) {
       all[name] = async (...args: unknown[]) => {
         this.calls.push({ name, args });

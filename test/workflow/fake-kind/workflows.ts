@@ -11,3 +11,5 @@ export async function widgetWorkflow(input: LifecycleInput): Promise<void> {
 export async function storageWidgetWorkflow(input: LifecycleInput): Promise<void> {
   return runKind(storageWidgetDescriptor, input);
 }
+/** The observer's workflow, as the worker runs it (its loop activity is faked by the tests). */
+export { observerWorkflow } from '../../../src/workflows/observer';

@@ -1,0 +1,241 @@
+import { Context } from '@temporalio/activity';
+import { type EfsGateway } from '../aws/efs';
+import { partitionKey, type AwsPartition } from '../aws/partition';
+import {
+  observedSignal,
+  observerWorkflowId,
+  observerWorkflowType,
+  watchSignal,
+  watchesQuery,
+  type Observation,
+  type ObserverRound,
+  type Watch,
+} from '../api/observer-contract';
+import { answerWatch, planRound, type KindStates, type ListedCollection, type RoundPlan } from '../domain/observer';
+import { type ResourceManager } from '../kinds/kind';
+import { type Logger } from '../shared/log';
+import { type AwsTarget, type AwsTargets } from './partitions';
+
+/** How the observer spends its share of the account's EFS budget. */
+export interface ObserverSettings {
+  /** EFS requests per second the observer makes at most (its share of the account's rate). */
+  requestsPerSecond: number;
+  /** Seconds between looks at resources nobody waits on (drift of the settings AWS lists). */
+  sweepSeconds: number;
+}
+
+export interface ObserverDependencies {
+  /** The AWS partition (and its gateway) of an object, of the process, or of a given partition. */
+  targets: AwsTargets;
+  /** The task queue the observer workflow runs on (the worker's). */
+  taskQueue: string;
+  settings: ObserverSettings;
+  managerIn: (kind: string, target: AwsTarget) => ResourceManager<never, unknown>;
+  statesOf: (kind: string) => KindStates;
+  log: Logger;
+}
+
+/** One run of the loop lasts this long, then hands what it settled to the workflow (which may continue as new). */
+const roundMs = 60_000;
+/** How often the loop asks its workflow for the watches when it has nothing to look at. */
+const idleMs = 500;
+
+type Description = Record<string, unknown>;
+
+/** Spaces requests so that at most `perSecond` start in any second; heartbeats while it waits. */
+class Pacer {
+  private nextAt = 0;
+  constructor(
+    private readonly perSecond: number,
+    private readonly ctx: Context,
+  ) {}
+  async next(): Promise<void> {
+    const now = Date.now();
+    const wait = this.nextAt - now;
+    this.nextAt = Math.max(now, this.nextAt) + 1000 / this.perSecond;
+    if (wait > 0) await this.ctx.sleep(wait);
+    this.ctx.heartbeat();
+  }
+}
+
+/** The EFS calls of one partition, as the observer's loop makes them. */
+interface PartitionCalls {
+  efs: EfsGateway;
+  managerFor: (kind: string) => ResourceManager<never, unknown>;
+}
+
+/**
+ * The observer's activities: `watchResource` hands a watch to the observer of the calling
+ * object's partition (starting it if it is not running), `runObserver` is its loop. The loop runs inside a
+ * heartbeating activity: when its worker dies, the heartbeat timeout hands it to another worker.
+ * It is the one place that signals object workflows (through the worker's Temporal client).
+ */
+export function createObserverActivities(deps: ObserverDependencies) {
+  const workflowIdOf = (partition: AwsPartition): string => observerWorkflowId(partitionKey(partition), deps.taskQueue);
+  return {
+    async watchResource(watch: Watch): Promise<void> {
+      const { partition } = await deps.targets.current();
+      await Context.current().client.workflow.signalWithStart(observerWorkflowType, {
+        workflowId: workflowIdOf(partition),
+        taskQueue: deps.taskQueue,
+        args: [{ partition }],
+        signal: watchSignal,
+        signalArgs: [watch],
+      });
+    },
+
+    /** One round of the loop, in the observer's partition (rounds recorded before partitions: the process's). */
+    async runObserver(partition?: AwsPartition): Promise<ObserverRound> {
+      const ctx = Context.current();
+      const client = ctx.client;
+      const target = partition ? await deps.targets.targetOf(partition) : await deps.targets.current();
+      const calls: PartitionCalls = { efs: target.gateway, managerFor: (kind) => deps.managerIn(kind, target) };
+      const observer = client.workflow.getHandle(workflowIdOf(target.partition));
+      const pacer = new Pacer(deps.settings.requestsPerSecond, ctx);
+      const settled = new Map<string, number>();
+      const known = { fileSystems: 0, accessPoints: 0 };
+      const resumed = ctx.info.heartbeatDetails as { lastSweepAt?: number } | undefined;
+      let lastSweepAt = resumed?.lastSweepAt ?? 0;
+      const endAt = Date.now() + roundMs;
+      const tell = async (
+        watch: Watch,
+        answer: Omit<Observation, 'ticket' | 'status'>,
+        description: Description | undefined,
+      ): Promise<void> => {
+        const observation: Observation = {
+          ...answer,
+          ticket: watch.ticket,
+          ...(description ? { status: calls.managerFor(watch.kind).statusOf(description as never) } : {}),
+        };
+        try {
+          await client.workflow.getHandle(watch.workflowId).signal(observedSignal, observation);
+          settled.set(watch.workflowId, watch.ticket);
+        } catch (err) {
+          // A workflow that has ended needs no answer; any other failure is retried next round.
+          if ((err as { name?: string }).name === 'WorkflowNotFoundError') settled.set(watch.workflowId, watch.ticket);
+          else deps.log.warn('observer: signal failed', { workflowId: watch.workflowId, error: String(err) });
+        }
+      };
+      while (Date.now() < endAt && !ctx.cancellationSignal.aborted) {
+        ctx.heartbeat({ lastSweepAt });
+        let watches: Watch[];
+        try {
+          watches = (await observer.query(watchesQuery)).filter((w) => settled.get(w.workflowId) !== w.ticket);
+        } catch (err) {
+          deps.log.warn('observer: cannot read the watches', { error: String(err) });
+          await ctx.sleep(1_000);
+          continue;
+        }
+        const sweepDue = Date.now() - lastSweepAt >= deps.settings.sweepSeconds * 1000;
+        const plan = planRound({ watches, known, sweepDue });
+        if (sweepDue) lastSweepAt = Date.now();
+        if (plan.requests === 0) {
+          await ctx.sleep(idleMs);
+          continue;
+        }
+        const sight = await look(calls, plan, pacer, known);
+        for (const watch of watches) {
+          const seen = sight.of(watch);
+          if (!seen) continue;
+          let description = seen.description;
+          // A listing may lag a create: only a describe by id says a wanted resource is gone.
+          if (description === undefined && !seen.definitive && watch.until !== 'gone') {
+            try {
+              await pacer.next();
+              description = await describeOne(calls, watch.kind, watch.resourceId);
+            } catch (err) {
+              deps.log.warn('observer: describe failed', { resourceId: watch.resourceId, error: String(err) });
+              continue;
+            }
+          }
+          const answer = answerWatch(watch, description, deps.statesOf(watch.kind));
+          if (answer) await tell(watch, answer, description);
+        }
+      }
+      return { settled: [...settled].map(([id, ticket]) => ({ workflowId: id, ticket })) };
+    },
+  };
+
+  async function describeOne(calls: PartitionCalls, kind: string, id: string): Promise<Description | undefined> {
+    return (await calls.managerFor(kind).describe(id)) as Description | undefined;
+  }
+
+  /**
+   * Makes the round's requests, paced, and says what they showed of each watch. A request that
+   * fails leaves its resources unseen until the next round.
+   */
+  async function look(
+    calls: PartitionCalls,
+    plan: RoundPlan,
+    pacer: Pacer,
+    known: Record<ListedCollection, number>,
+  ): Promise<Sight> {
+    const described = new Map<string, Description | undefined>();
+    const listed = new Map<string, Map<string, Description>>();
+    const failed = (what: string, err: unknown): void =>
+      deps.log.warn(`observer: ${what} failed`, { error: String(err) });
+    for (const collection of plan.list) {
+      const { kind, idField } = listings[collection];
+      const found = new Map<string, Description>();
+      let next: string | undefined;
+      try {
+        do {
+          await pacer.next();
+          const page =
+            collection === 'fileSystems'
+              ? await calls.efs.fileSystemsPage(next)
+              : await calls.efs.accessPointsPage(next);
+          for (const item of page.items as unknown as Description[]) found.set(String(item[idField]), item);
+          next = page.next;
+        } while (next);
+      } catch (err) {
+        failed(`listing ${collection}`, err);
+        continue;
+      }
+      known[collection] = found.size;
+      listed.set(kind, found);
+    }
+    for (const { kind, id } of plan.describe) {
+      try {
+        await pacer.next();
+        described.set(`${kind}:${id}`, await describeOne(calls, kind, id));
+      } catch (err) {
+        failed(`describing ${kind} ${id}`, err);
+      }
+    }
+    const mountTargetsOf = new Map<string, Map<string, Description>>();
+    for (const fileSystemId of plan.mountTargetsOf) {
+      try {
+        await pacer.next();
+        const targets = (await calls.efs.mountTargets(fileSystemId)) as unknown as Description[];
+        mountTargetsOf.set(fileSystemId, new Map(targets.map((mt) => [String(mt.MountTargetId), mt])));
+      } catch (err) {
+        // A file system already gone has no mount targets: every one watched in it is gone.
+        if ((err as { name?: string }).name === 'FileSystemNotFound') mountTargetsOf.set(fileSystemId, new Map());
+        else failed(`describing the mount targets of ${fileSystemId}`, err);
+      }
+    }
+    return {
+      of(watch) {
+        const key = `${watch.kind}:${watch.resourceId}`;
+        if (described.has(key)) return { description: described.get(key), definitive: true };
+        const targets = watch.kind === 'MountTarget' ? mountTargetsOf.get(watch.fileSystemId) : undefined;
+        if (targets) return { description: targets.get(watch.resourceId), definitive: true };
+        const all = listed.get(watch.kind);
+        if (!all) return undefined;
+        const description = all.get(watch.resourceId);
+        return { description, definitive: description !== undefined };
+      },
+    };
+  }
+}
+
+/** What one round saw of a watched resource; undefined when it was not looked at. */
+interface Sight {
+  of(watch: Watch): { description: Description | undefined; definitive: boolean } | undefined;
+}
+
+const listings: Record<ListedCollection, { kind: string; idField: string }> = {
+  fileSystems: { kind: 'FileSystem', idField: 'FileSystemId' },
+  accessPoints: { kind: 'AccessPoint', idField: 'AccessPointId' },
+};

@@ -243,6 +243,8 @@ const numericSettings = [
   'mountTargetCreateDelayMs',
   'mountTargetDeleteDelayMs',
   'accessPointCreateDelayMs',
+  'replicationEnableDelayMs',
+  'replicationDeleteDelayMs',
   'fileSystemLimit',
   'accessPointLimit',
 ] as const;

@@ -10,6 +10,7 @@ import {
   onOff,
   performanceModes,
   permissionsPattern,
+  regionPattern,
   posixIdRange,
   provisionedThroughputRange,
   rootDirectoryPathPattern,
@@ -233,11 +234,7 @@ export function fileSystemSpecSchema(): Schema {
       provisionedThroughputInMiBps: num(
         `Provisioned throughput, ${provisionedThroughputRange.min}-${provisionedThroughputRange.max} MiB/s; needs throughputMode: provisioned.`,
       ),
-      replicationConfiguration: {
-        type: 'array',
-        description: 'Replication destinations (not supported yet).',
-        items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-      },
+      replicationConfiguration: replicationConfigurationSchema(),
       tags: tagsSchema,
       throughputMode: str('bursting, provisioned or elastic.', { enum: [...throughputModes] }),
     },
@@ -278,6 +275,81 @@ export function fileSystemSpecSchema(): Schema {
   );
 }
 
+/**
+ * ACK's replication destination (efs-controller's `replicationConfiguration[]`): AWS allows one.
+ * A changed destination (Region or existing file system) is deleted and created again; the settings
+ * of a new destination file system (its KMS key, its zone) are fixed once it exists, because AWS does
+ * not report them in the replication configuration.
+ */
+function replicationConfigurationSchema(): Schema {
+  const same = (field: string): string =>
+    `(has(self[0].${field}) ? self[0].${field} : '') == (has(oldSelf[0].${field}) ? oldSelf[0].${field} : '')`;
+  return {
+    type: 'array',
+    description:
+      'Replicates the file system to one destination (AWS allows one): a new file system in region (or ' +
+      'availabilityZoneName), or the existing fileSystemID. Removing the entry deletes the replication.',
+    items: obj(
+      'A replication destination.',
+      {
+        region: str('Region of the destination file system (e.g. eu-west-1).', {
+          maxLength: 64,
+          pattern: regionPattern,
+        }),
+        availabilityZoneName: str('One Zone destination in this Availability Zone (new destination only).', {
+          minLength: 1,
+          maxLength: 64,
+        }),
+        fileSystemID: str(
+          'An existing destination file system (its replication overwrite protection must be DISABLED).',
+          { maxLength: 128, pattern: fileSystemIdPattern },
+        ),
+        kmsKeyID: str("KMS key of a new destination file system (default: the Region's EFS key).", {
+          maxLength: 2048,
+          pattern: kmsKeyIdPattern,
+        }),
+        roleARN: str('IAM role EFS assumes to replicate into another account (with fileSystemID).', {
+          maxLength: 2048,
+        }),
+        fileSystemRef: reference('FileSystem (not supported: use fileSystemID)'),
+        kmsKeyRef: reference('KMS Key (not supported: use kmsKeyID)'),
+        roleRef: reference('IAM Role (not supported: use roleARN)'),
+      },
+      {
+        'x-kubernetes-validations': [
+          {
+            rule: 'has(self.region) || has(self.availabilityZoneName) || has(self.fileSystemID)',
+            message: 'a replication destination needs region (or availabilityZoneName, or an existing fileSystemID)',
+          },
+          {
+            rule: '!has(self.fileSystemID) || (!has(self.kmsKeyID) && !has(self.availabilityZoneName))',
+            message:
+              'kmsKeyID and availabilityZoneName shape a new destination file system; leave them out with fileSystemID',
+          },
+          {
+            rule: '!has(self.roleARN) || has(self.fileSystemID)',
+            message: 'roleARN is for replicating into an existing file system of another account: set fileSystemID too',
+            fieldPath: '.roleARN',
+          },
+        ],
+      },
+    ),
+    // AWS allows one destination per file system.
+    maxItems: 1,
+    'x-kubernetes-validations': [
+      {
+        rule:
+          `self.size() == 0 || oldSelf.size() == 0 || !(${same('region')} && ${same('fileSystemID')}) || ` +
+          `(${same('kmsKeyID')} && ${same('availabilityZoneName')})`,
+        message:
+          'kmsKeyID and availabilityZoneName of a replication destination are fixed once it exists; change region ' +
+          '(or remove the destination, then add it again) to replicate to a new file system',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  };
+}
+
 /** Fields fixed when the file system is created. */
 export const fileSystemCreateOnly = {
   availabilityZoneName: 'the Availability Zone',
@@ -296,6 +368,31 @@ export function fileSystemStatusSchema(): Schema {
     name: str('The Name tag.'),
     numberOfMountTargets: int('Mount targets attached to the file system.'),
     ownerID: str('AWS account that owns the file system.'),
+    replicationConfigurationStatus: {
+      type: 'array',
+      description: 'The replication configuration as AWS describes it (ACK field names); empty without one.',
+      items: obj('A replication configuration.', {
+        creationTime: str('When the replication configuration was created.', { format: 'date-time' }),
+        destinations: {
+          type: 'array',
+          description: 'The destination (AWS allows one).',
+          items: obj('A replication destination.', {
+            fileSystemID: str('The destination file system.'),
+            lastReplicatedTimestamp: str('When the last successful sync finished.', { format: 'date-time' }),
+            ownerID: str('AWS account of the destination file system.'),
+            region: str('Region of the destination file system.'),
+            roleARN: str('IAM role used for cross-account replication.'),
+            status: str('ENABLED, ENABLING, DELETING, ERROR, PAUSED or PAUSING.'),
+            statusMessage: str('Why the destination is in ERROR or PAUSED.'),
+          }),
+        },
+        originalSourceFileSystemARN: str('ARN of the original source file system.'),
+        sourceFileSystemARN: str('ARN of the current source file system.'),
+        sourceFileSystemID: str('The source file system.'),
+        sourceFileSystemOwnerID: str('AWS account of the source file system.'),
+        sourceFileSystemRegion: str('Region of the source file system.'),
+      }),
+    },
     sizeInBytes: obj('Metered size.', {
       timestamp: str('When the size was measured.', { format: 'date-time' }),
       value: int('Total bytes.'),

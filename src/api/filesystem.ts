@@ -42,6 +42,42 @@ export interface LifecyclePolicy {
   transitionToPrimaryStorageClass?: string;
 }
 
+/** A reference to another object (ACK's AWSResourceReferenceWrapper). */
+export interface ResourceReference {
+  from?: { name?: string; namespace?: string };
+}
+
+/** ACK's replication destination (efs-controller `replicationConfiguration[]`). */
+export interface ReplicationDestination {
+  region?: string;
+  availabilityZoneName?: string;
+  fileSystemID?: string;
+  fileSystemRef?: ResourceReference;
+  kmsKeyID?: string;
+  kmsKeyRef?: ResourceReference;
+  roleARN?: string;
+  roleRef?: ResourceReference;
+}
+
+/** A replication configuration as status reports it (AWS's ReplicationConfigurationDescription, ACK's names). */
+export interface ReplicationConfigurationStatus {
+  creationTime?: string;
+  destinations?: {
+    fileSystemID?: string;
+    lastReplicatedTimestamp?: string;
+    ownerID?: string;
+    region?: string;
+    roleARN?: string;
+    status?: string;
+    statusMessage?: string;
+  }[];
+  originalSourceFileSystemARN?: string;
+  sourceFileSystemARN?: string;
+  sourceFileSystemID?: string;
+  sourceFileSystemOwnerID?: string;
+  sourceFileSystemRegion?: string;
+}
+
 export interface FileSystemSpec {
   availabilityZoneName?: string;
   backup?: boolean;
@@ -54,7 +90,7 @@ export interface FileSystemSpec {
   performanceMode?: string;
   policy?: string | null;
   provisionedThroughputInMiBps?: number;
-  replicationConfiguration?: Record<string, unknown>[];
+  replicationConfiguration?: ReplicationDestination[];
   tags?: Tag[];
   throughputMode?: string;
 }
@@ -79,6 +115,7 @@ export type FileSystemStatus = CommonStatus & {
   name?: string;
   numberOfMountTargets?: number;
   ownerID?: string;
+  replicationConfigurationStatus?: ReplicationConfigurationStatus[];
   sizeInBytes?: {
     timestamp?: string;
     value?: number;

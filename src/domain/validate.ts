@@ -25,6 +25,7 @@ import {
 import { type FileSystemSpec } from '../api/filesystem';
 import { type MountTargetSpec } from '../api/mounttarget';
 import { ownTags } from './filesystem';
+import { replicationErrors } from './replication';
 
 /**
  * Checks specs against the rules the EFS API enforces, before any AWS call, so a bad manifest ends
@@ -113,9 +114,7 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
   if (s.kmsKeyRef !== undefined) {
     fail('kmsKeyRef', 'references to KMS Key objects are not supported; set kmsKeyID to the key id or ARN');
   }
-  if (s.replicationConfiguration !== undefined && s.replicationConfiguration.length > 0) {
-    fail('replicationConfiguration', 'replication is not supported yet; remove the field');
-  }
+  errors.push(...replicationErrors(s));
   checkLifecyclePolicies(s, fail);
   if (typeof s.policy === 'string') {
     for (const problem of policyDocumentErrors(s.policy)) fail('policy', problem);

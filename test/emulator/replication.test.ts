@@ -252,14 +252,12 @@ describe('DescribeReplicationConfigurations', () => {
     const first = await availableFileSystem('a');
     const second = await availableFileSystem('b');
     for (const id of [first, second]) {
-      await t
-        .client()
-        .send(
-          new CreateReplicationConfigurationCommand({
-            SourceFileSystemId: id,
-            Destinations: [{ Region: destination }],
-          }),
-        );
+      await t.client().send(
+        new CreateReplicationConfigurationCommand({
+          SourceFileSystemId: id,
+          Destinations: [{ Region: destination }],
+        }),
+      );
     }
     const page = await t.client().send(new DescribeReplicationConfigurationsCommand({ MaxResults: 1 }));
     expect(page.Replications?.map((r) => r.SourceFileSystemId)).toEqual([first]);

@@ -6,14 +6,12 @@ import {
   asObject,
   charLength,
   fileSystemId,
-  pageMarker,
-  maxItems,
   optionalBoolean,
   optionalArray,
   optionalEnum,
 } from '../validation';
 import { policyDocumentProblem } from './policy-document';
-import { type OperationHandler, queryValue, requireAvailable } from './common';
+import { type OperationHandler, requireAvailable } from './common';
 
 // Request rules
 

@@ -5,6 +5,7 @@ import { type ResourceManager } from '../kinds/kind';
 import { managers } from '../kinds/managers';
 import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
+import { createFieldExportActivities } from './fieldexport';
 import { createObjectActivities, objectClients } from './objects';
 import { createOwnershipActivities } from './ownership';
 
@@ -46,6 +47,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...byKind,
     ...createObjectActivities(clientFor),
     ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
+    ...createFieldExportActivities({ kc: deps.kc, clientFor, log: deps.log }),
   };
 }
 

@@ -23,7 +23,8 @@ import {
   transitionNames,
   transitionValues,
 } from './efs-rules';
-import { fileSystemNames, group, version, type KindNames } from './filesystem';
+import { fieldExportNames, fieldExportTargetKinds } from './fieldexport';
+import { fileSystemNames, group, groupVersionOf, type KindNames } from './filesystem';
 import { mountTargetNames } from './mounttarget';
 
 /**
@@ -419,14 +420,17 @@ function definition(
   status: Schema,
   columns: PrinterColumn[],
   rootRules: Rule[],
+  categories: string[] = ['aws', 'efs'],
 ): Schema {
+  const { group: ownGroup, version } = groupVersionOf(names);
+  const { group: _group, ...crdNames } = names;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${names.plural}.${group}` },
+    metadata: { name: `${names.plural}.${ownGroup}` },
     spec: {
-      group,
-      names: { ...names, categories: ['aws', 'efs'] },
+      group: ownGroup,
+      names: { ...crdNames, categories },
       scope: 'Namespaced',
       versions: [
         {
@@ -446,7 +450,7 @@ function definition(
                 spec,
                 status,
               },
-              'x-kubernetes-validations': rootRules,
+              ...(rootRules.length > 0 ? { 'x-kubernetes-validations': rootRules } : {}),
             },
           },
         },
@@ -626,11 +630,77 @@ export function accessPointCrd(): Schema {
   );
 }
 
+/**
+ * ACK's FieldExport (services.k8s.aws/v1alpha1, from the ACK runtime): the same spec, so ACK users'
+ * manifests apply unchanged. The status carries the conditions every kind reports.
+ */
+export function fieldExportCrd(): Schema {
+  const name = (what: string): Schema => str(what, { minLength: 1, maxLength: 253 });
+  const spec = obj(
+    'Copies one field of an ACK resource into a key of a ConfigMap or Secret, and keeps it current.',
+    {
+      from: obj(
+        'Where the value comes from.',
+        {
+          resource: obj(
+            'The source object, in the same namespace.',
+            {
+              group: str('API group, e.g. efs.services.k8s.aws.', { maxLength: 253 }),
+              kind: str('Kind, e.g. FileSystem, MountTarget or AccessPoint.', { maxLength: 63 }),
+              name: name('Name of the source object.'),
+            },
+            { required: ['name'] },
+          ),
+          path: str('A jq path into the source object, e.g. .status.fileSystemID.', { minLength: 1, maxLength: 1024 }),
+        },
+        { required: ['resource', 'path'] },
+      ),
+      to: obj(
+        'Where the value goes: an existing ConfigMap or Secret.',
+        {
+          kind: str('configmap or secret.', { enum: [...fieldExportTargetKinds] }),
+          name: name('Name of the ConfigMap or Secret (it must exist).'),
+          namespace: str("Its namespace (default: the FieldExport's).", { maxLength: 63 }),
+          key: str('The data key (default: <namespace>.<name> of the FieldExport).', {
+            minLength: 1,
+            maxLength: 253,
+            pattern: '^[-._a-zA-Z0-9]+$',
+          }),
+        },
+        { required: ['kind', 'name'] },
+      ),
+    },
+    { required: ['from', 'to'] },
+  );
+  const status = obj('Observed state of the export, written by the orchestrator only.', {
+    conditions: conditionsSchema,
+    observedGeneration: int('The metadata.generation of the last spec the workflow acted on.'),
+    workflowID: str('The Temporal workflow that keeps the export current.'),
+    resyncRequestHandled: str('The resync-request annotation value last acted on.'),
+    statusSequence: int('Ordering guard for status writes; an older write never overwrites a newer one.'),
+  });
+  return definition(
+    fieldExportNames,
+    spec,
+    status,
+    [
+      { name: 'SOURCE', type: 'string', jsonPath: '.spec.from.resource.name' },
+      { name: 'PATH', type: 'string', jsonPath: '.spec.from.path' },
+      { name: 'TO', type: 'string', jsonPath: '.spec.to.name' },
+      { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    [],
+    ['aws'],
+  );
+}
+
 /** Every CRD this project ships, keyed by the file name under config/crd. */
 export function allCrds(): Record<string, Schema> {
   return {
     [`${group}_${fileSystemNames.plural}.yaml`]: fileSystemCrd(),
     [`${group}_${mountTargetNames.plural}.yaml`]: mountTargetCrd(),
     [`${group}_${accessPointNames.plural}.yaml`]: accessPointCrd(),
+    [`${groupVersionOf(fieldExportNames).group}_${fieldExportNames.plural}.yaml`]: fieldExportCrd(),
   };
 }

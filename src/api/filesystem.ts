@@ -18,6 +18,14 @@ export interface KindNames {
   singular: string;
   listKind: string;
   shortNames: string[];
+  /** The API group, when not efs.services.k8s.aws (ACK's common kinds, such as FieldExport). */
+  group?: string;
+}
+
+/** The API group and version of a kind's objects. */
+export function groupVersionOf(names: KindNames): { group: string; version: string; apiVersion: string } {
+  const g = names.group ?? group;
+  return { group: g, version, apiVersion: `${g}/${version}` };
 }
 
 export const fileSystemNames: KindNames = {

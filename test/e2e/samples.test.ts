@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { ConditionType } from '../../src/api/filesystem';
+import { ConditionType, groupVersionOf } from '../../src/api/filesystem';
 import { kindInfo } from '../../src/api/kinds';
 import { repoRoot } from '../../src/shared/paths';
 import { createE2eContext, deleteObject, waitForGone, waitForObjectCondition, type E2eContext } from './harness';
@@ -28,21 +28,41 @@ let ctx: E2eContext;
 afterAll(() => ctx?.close());
 
 test('every sample applies unchanged and syncs, then all of them delete together', async () => {
-  expect(samples.map((s) => s.kind).sort()).toEqual(['AccessPoint', 'FileSystem', 'MountTarget']);
+  expect(samples.map((s) => s.kind).sort()).toEqual([
+    'AccessPoint',
+    'ConfigMap',
+    'FieldExport',
+    'FileSystem',
+    'FileSystem',
+    'MountTarget',
+  ]);
   ctx = await createE2eContext('samples');
-  for (const sample of samples) {
+  const core = ctx.kc.makeApiClient(CoreV1Api);
+  // The ConfigMap a FieldExport writes into is the user's, applied with the samples.
+  const configMaps = samples.filter((s) => s.kind === 'ConfigMap');
+  const objects = samples.filter((s) => s.kind !== 'ConfigMap');
+  for (const configMap of configMaps) {
+    await core.createNamespacedConfigMap({
+      namespace: ctx.namespace,
+      body: { ...configMap, metadata: { ...configMap.metadata, namespace: ctx.namespace } },
+    });
+  }
+  for (const sample of objects) {
+    const { group, version } = groupVersionOf(kindInfo(sample.kind).names);
     await ctx.fileSystems.api.createNamespacedCustomObject({
-      group: 'efs.services.k8s.aws',
-      version: 'v1alpha1',
+      group,
+      version,
       namespace: ctx.namespace,
       plural: kindInfo(sample.kind).names.plural,
       body: { ...sample, metadata: { ...sample.metadata, namespace: ctx.namespace } },
     });
   }
-  for (const sample of samples)
+  for (const sample of objects)
     await waitForObjectCondition(ctx, sample.kind, sample.metadata.name, ConditionType.synced, 'True', 180_000);
-  for (const sample of samples) await deleteObject(ctx, sample.kind, sample.metadata.name);
-  for (const sample of samples) await waitForGone(ctx, sample.kind, sample.metadata.name, 180_000);
+  const exported = await core.readNamespacedConfigMap({ name: 'sample-efs', namespace: ctx.namespace });
+  expect(exported.data?.FILE_SYSTEM_ID).toMatch(/^fs-/);
+  for (const sample of objects) await deleteObject(ctx, sample.kind, sample.metadata.name);
+  for (const sample of objects) await waitForGone(ctx, sample.kind, sample.metadata.name, 180_000);
   const events = await ctx.kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace: ctx.namespace });
   expect(events.items.map((e) => e.reason)).toContain('Synced');
 });

@@ -672,13 +672,9 @@ export function fieldExportCrd(): Schema {
     },
     { required: ['from', 'to'] },
   );
-  const status = obj('Observed state of the export, written by the orchestrator only.', {
-    conditions: conditionsSchema,
-    observedGeneration: int('The metadata.generation of the last spec the workflow acted on.'),
-    workflowID: str('The Temporal workflow that keeps the export current.'),
-    resyncRequestHandled: str('The resync-request annotation value last acted on.'),
-    statusSequence: int('Ordering guard for status writes; an older write never overwrites a newer one.'),
-  });
+  // An export has no AWS resource: the common status without ackResourceMetadata.
+  const { ackResourceMetadata: _awsIdentity, ...exportStatus } = statusCommon;
+  const status = obj('Observed state of the export, written by the orchestrator only.', exportStatus);
   return definition(
     fieldExportNames,
     spec,

@@ -27,7 +27,7 @@ import {
 } from '../validation';
 import { tags } from './tags';
 import { refuseWhileReplicating } from './replication';
-import { type OperationHandler, queryValue, requireAvailable } from './common';
+import { type OperationHandler, queryValue, requireAvailable, requireRoomForFileSystem } from './common';
 
 // Request rules
 
@@ -148,12 +148,7 @@ export const createFileSystem: OperationHandler = (context, { body }) => {
       { FileSystemId: existing.id },
     );
   }
-  if (store.fileSystemsIn(scope).length >= config.fileSystemLimit) {
-    throw new EfsError(
-      'FileSystemLimitExceeded',
-      `You have reached the maximum number of file systems (${config.fileSystemLimit}) for account ${scope.accountId} in ${scope.region}`,
-    );
-  }
+  requireRoomForFileSystem(context, scope);
 
   const fs: FileSystemRecord = {
     seq: store.nextSeq(),

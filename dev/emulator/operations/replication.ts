@@ -13,7 +13,7 @@ import { availabilityZoneId, checkAvailabilityZone } from '../network';
 import { paginate } from '../pagination';
 import { type OperationContext } from '../store';
 import { asObject, fileSystemId, maxItems, optionalArray, optionalString, pageMarker } from '../validation';
-import { type OperationHandler, queryValue, requireAvailable } from './common';
+import { type OperationHandler, queryValue, requireAvailable, requireRoomForFileSystem } from './common';
 
 const regionPattern = /^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-{0,1}[0-9]{0,1}$/;
 const roleArnPattern = /^arn:aws[-a-z]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
@@ -100,12 +100,7 @@ function destinationFileSystem(
     }
     return existing;
   }
-  if (store.fileSystemsIn(scope).length >= config.fileSystemLimit) {
-    throw new EfsError(
-      'FileSystemLimitExceeded',
-      `You have reached the maximum number of file systems (${config.fileSystemLimit}) for account ${scope.accountId} in ${scope.region}`,
-    );
-  }
+  requireRoomForFileSystem(context, scope);
   // A replica is always encrypted; without a key, the destination Region's default key for EFS.
   const created: FileSystemRecord = {
     seq: store.nextSeq(),

@@ -36,14 +36,15 @@ export class FieldExportRouter {
   /** From a source kind's watcher: each listed, added, changed or deleted object of that kind. */
   observeSource(kind: string, phase: 'sync' | 'deleted', obj: KubeObject): void {
     const uid = obj.metadata.uid;
+    const source = sourceKey(kind, obj.metadata.namespace, obj.metadata.name);
+    const readers = [...this.exports.values()].filter((e) => e.source === source).map((e) => e.obj);
+    // Only sources that some FieldExport reads are remembered (a new export reads its source itself).
+    if (readers.length === 0 || phase === 'deleted') this.seen.delete(uid);
+    if (readers.length === 0) return;
     const fingerprint = phase === 'deleted' ? 'deleted' : JSON.stringify([obj.spec, obj.status]);
     if (this.seen.get(uid) === fingerprint) return;
-    if (phase === 'deleted') this.seen.delete(uid);
-    else this.seen.set(uid, fingerprint);
-    const source = sourceKey(kind, obj.metadata.namespace, obj.metadata.name);
-    for (const { source: reads, obj: fieldExport } of this.exports.values()) {
-      if (reads === source) void this.signal(fieldExport);
-    }
+    if (phase !== 'deleted') this.seen.set(uid, fingerprint);
+    for (const fieldExport of readers) void this.signal(fieldExport);
   }
 
   private async signal(fieldExport: KubeObject): Promise<void> {

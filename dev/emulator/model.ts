@@ -6,14 +6,14 @@ export type LifeCycleState = 'creating' | 'available' | 'updating' | 'deleting' 
  * A resource's state plus the transition it is waiting for. Transitions are applied lazily (see
  * `settle`) when a request reads the store, so no timers run and a manual clock works.
  */
-export interface Lifecycle {
-  state: LifeCycleState;
+export interface Lifecycle<State extends string = LifeCycleState> {
+  state: State;
   /** Absent: the state holds until an API call or the admin API changes it. */
-  next?: { at: number; state: LifeCycleState | 'gone' };
+  next?: { at: number; state: State | 'gone' };
 }
 
 /** Applies a due transition; returns true when the resource is now gone. */
-export function settle(lifecycle: Lifecycle, now: number): boolean {
+export function settle<State extends string>(lifecycle: Lifecycle<State>, now: number): boolean {
   const next = lifecycle.next;
   if (!next || now < next.at) return false;
   if (next.state === 'gone') return true;
@@ -133,8 +133,8 @@ export interface ReplicationRecord {
   ownerId: string;
   createdAt: number;
   destination: { fileSystemId: string; region: string; ownerId: string; roleArn?: string };
-  status: ReplicationStatus;
-  next?: { at: number; status: ReplicationStatus | 'gone' };
+  /** The destination's status and the transition it waits for. */
+  lifecycle: Lifecycle<ReplicationStatus>;
 }
 
 /** Settings that can change while the emulator runs (admin API `PATCH /__admin/config`). */
@@ -285,12 +285,13 @@ export function replicationDescription(
     CreationTime: epochSeconds(replication.createdAt),
     Destinations: [
       omitUndefined({
-        Status: replication.status,
+        Status: replication.lifecycle.state,
         FileSystemId: d.fileSystemId,
         Region: d.region,
         OwnerId: d.ownerId,
         RoleArn: d.roleArn,
-        LastReplicatedTimestamp: replication.status === 'ENABLED' ? epochSeconds(replication.createdAt) : undefined,
+        LastReplicatedTimestamp:
+          replication.lifecycle.state === 'ENABLED' ? epochSeconds(replication.createdAt) : undefined,
       }),
     ],
   };

@@ -52,7 +52,7 @@ export class EmulatorStore {
   settleAll(now: number): void {
     for (const [id, mt] of this.mountTargets) if (settle(mt.lifecycle, now)) this.mountTargets.delete(id);
     for (const [id, ap] of this.accessPoints) if (settle(ap.lifecycle, now)) this.accessPoints.delete(id);
-    for (const [id, replication] of this.replications) if (settleReplication(replication, now)) this.endReplication(id);
+    for (const [id, replication] of this.replications) if (settle(replication.lifecycle, now)) this.endReplication(id);
     for (const [id, fs] of this.fileSystems) if (settle(fs.lifecycle, now)) this.removeFileSystem(id);
   }
 
@@ -141,15 +141,6 @@ export class EmulatorStore {
     }
     return defaultDelayMs;
   }
-}
-
-function settleReplication(replication: ReplicationRecord, now: number): boolean {
-  const next = replication.next;
-  if (!next || now < next.at) return false;
-  if (next.status === 'gone') return true;
-  replication.status = next.status;
-  delete replication.next;
-  return false;
 }
 
 function inScope(record: { region: string; ownerId: string }, scope: Scope): boolean {

@@ -148,8 +148,7 @@ export const createReplicationConfiguration: OperationHandler = (context, { para
       ownerId: destination.ownerId,
       roleArn: input.roleArn,
     },
-    status: 'ENABLING',
-    next: { at: now + config.replicationEnableDelayMs, status: 'ENABLED' },
+    lifecycle: { state: 'ENABLING', next: { at: now + config.replicationEnableDelayMs, state: 'ENABLED' } },
   };
   store.replications.set(source.id, replication);
   return describe(context, replication);
@@ -200,9 +199,8 @@ export const deleteReplicationConfiguration: OperationHandler = (context, { para
   const replication = store.replicationOf(fs.id);
   if (!replication)
     throw new EfsError('ReplicationNotFound', `File system '${fs.id}' has no replication configuration.`);
-  if (replication.status !== 'DELETING') {
-    replication.status = 'DELETING';
-    replication.next = { at: now + config.replicationDeleteDelayMs, status: 'gone' };
+  if (replication.lifecycle.state !== 'DELETING') {
+    replication.lifecycle = { state: 'DELETING', next: { at: now + config.replicationDeleteDelayMs, state: 'gone' } };
   }
   return undefined;
 };

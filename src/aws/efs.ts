@@ -346,15 +346,16 @@ export class EfsGateway {
   }
 
   /**
-   * The replication configuration this file system is the source of; undefined without one (a
-   * configuration it is the destination of belongs to its source, and is not returned).
+   * The replication configuration this file system is the source of; undefined without one, or
+   * when the file system itself is gone (a configuration it is the destination of belongs to its
+   * source, and is not returned).
    */
   async sourceReplication(fileSystemId: string): Promise<ReplicationConfigurationDescription | undefined> {
     try {
       const out = await this.client.send(new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }));
       return out.Replications?.find((r) => r.SourceFileSystemId === fileSystemId);
     } catch (err) {
-      if ((err as { name?: unknown }).name === 'ReplicationNotFound') return undefined;
+      if ((err as { name?: unknown }).name === 'ReplicationNotFound' || isNotFound(err)) return undefined;
       throw err;
     }
   }

@@ -10,7 +10,6 @@ import {
   DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
   DescribeLifecycleConfigurationCommand,
-  FileSystemNotFound,
   IncorrectFileSystemLifeCycleState,
   InvalidPolicyException,
   PolicyNotFound,

@@ -264,6 +264,8 @@ const numericSettings = [
   'mountTargetCreateDelayMs',
   'mountTargetDeleteDelayMs',
   'accessPointCreateDelayMs',
+  'replicationEnableDelayMs',
+  'replicationDeleteDelayMs',
   'fileSystemLimit',
   'accessPointLimit',
 ] as const;

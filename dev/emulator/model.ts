@@ -6,14 +6,14 @@ export type LifeCycleState = 'creating' | 'available' | 'updating' | 'deleting' 
  * A resource's state plus the transition it is waiting for. Transitions are applied lazily (see
  * `settle`) when a request reads the store, so no timers run and a manual clock works.
  */
-export interface Lifecycle {
-  state: LifeCycleState;
+export interface Lifecycle<State extends string = LifeCycleState> {
+  state: State;
   /** Absent: the state holds until an API call or the admin API changes it. */
-  next?: { at: number; state: LifeCycleState | 'gone' };
+  next?: { at: number; state: State | 'gone' };
 }
 
 /** Applies a due transition; returns true when the resource is now gone. */
-export function settle(lifecycle: Lifecycle, now: number): boolean {
+export function settle<State extends string>(lifecycle: Lifecycle<State>, now: number): boolean {
   const next = lifecycle.next;
   if (!next || now < next.at) return false;
   if (next.state === 'gone') return true;
@@ -72,7 +72,8 @@ export interface FileSystemRecord {
   backupStatus?: 'ENABLED' | 'DISABLED';
   lifecyclePolicies: LifecyclePolicy[];
   policy?: string;
-  replicationOverwriteProtection: 'ENABLED' | 'DISABLED';
+  /** REPLICATING while the file system is the destination of a replication configuration. */
+  replicationOverwriteProtection: 'ENABLED' | 'DISABLED' | 'REPLICATING';
   /** Until then, throughput mode changes and provisioned decreases are refused (the 24-hour rule). */
   throughputRestrictedUntil?: number;
 }
@@ -117,6 +118,25 @@ export interface AccessPointRecord {
   lifecycle: Lifecycle;
 }
 
+/** A destination's state as DescribeReplicationConfigurations reports it. */
+export type ReplicationStatus = 'ENABLED' | 'ENABLING' | 'DELETING' | 'ERROR' | 'PAUSED' | 'PAUSING';
+
+/**
+ * One replication configuration: a source file system and its one destination (AWS allows one).
+ * It is ENABLING, then ENABLED; deleting makes it DELETING, then gone (the destination becomes
+ * writable again, its replication overwrite protection ENABLED).
+ */
+export interface ReplicationRecord {
+  seq: number;
+  sourceFileSystemId: string;
+  sourceRegion: string;
+  ownerId: string;
+  createdAt: number;
+  destination: { fileSystemId: string; region: string; ownerId: string; roleArn?: string };
+  /** The destination's status and the transition it waits for. */
+  lifecycle: Lifecycle<ReplicationStatus>;
+}
+
 /** Settings that can change while the emulator runs (admin API `PATCH /__admin/config`). */
 export interface EmulatorConfig {
   /** Region used when a request carries no SigV4 credential scope. */
@@ -132,6 +152,10 @@ export interface EmulatorConfig {
   mountTargetCreateDelayMs: number;
   mountTargetDeleteDelayMs: number;
   accessPointCreateDelayMs: number;
+  /** Replication ENABLING -> ENABLED. */
+  replicationEnableDelayMs: number;
+  /** Replication DELETING -> gone. */
+  replicationDeleteDelayMs: number;
   /** File systems per account and Region (FileSystemLimitExceeded beyond it). */
   fileSystemLimit: number;
   /** Access points per file system (AccessPointLimitExceeded beyond it). */
@@ -154,6 +178,8 @@ export const defaultConfig: EmulatorConfig = {
   mountTargetCreateDelayMs: 1000,
   mountTargetDeleteDelayMs: 1000,
   accessPointCreateDelayMs: 0,
+  replicationEnableDelayMs: 1000,
+  replicationDeleteDelayMs: 1000,
   fileSystemLimit: 1000,
   accessPointLimit: 10_000,
   pageSizeCap: null,
@@ -169,6 +195,14 @@ export function fileSystemArn(fs: FileSystemRecord): string {
 
 export function accessPointArn(ap: AccessPointRecord): string {
   return `arn:aws:elasticfilesystem:${ap.region}:${ap.ownerId}:access-point/${ap.id}`;
+}
+
+/** The API reports the key as an ARN; without one, the account's default key for EFS. */
+export function kmsKeyArn(kmsKeyId: string | undefined, { region, accountId }: Scope): string {
+  if (kmsKeyId === undefined) return `arn:aws:kms:${region}:${accountId}:key/e1a5710f-5e00-4000-8000-0000000000e5`;
+  if (kmsKeyId.startsWith('arn:')) return kmsKeyId;
+  if (kmsKeyId.startsWith('alias/')) return `arn:aws:kms:${region}:${accountId}:${kmsKeyId}`;
+  return `arn:aws:kms:${region}:${accountId}:key/${kmsKeyId}`;
 }
 
 /** EFS timestamps are epoch seconds as JSON numbers. */
@@ -235,6 +269,35 @@ export function accessPointDescription(ap: AccessPointRecord): Record<string, un
     OwnerId: ap.ownerId,
     LifeCycleState: ap.lifecycle.state,
   });
+}
+
+export function replicationDescription(
+  replication: ReplicationRecord,
+  source: FileSystemRecord | undefined,
+): Record<string, unknown> {
+  const sourceArn = source
+    ? fileSystemArn(source)
+    : `arn:aws:elasticfilesystem:${replication.sourceRegion}:${replication.ownerId}:file-system/${replication.sourceFileSystemId}`;
+  const d = replication.destination;
+  return {
+    SourceFileSystemId: replication.sourceFileSystemId,
+    SourceFileSystemRegion: replication.sourceRegion,
+    SourceFileSystemArn: sourceArn,
+    SourceFileSystemOwnerId: replication.ownerId,
+    OriginalSourceFileSystemArn: sourceArn,
+    CreationTime: epochSeconds(replication.createdAt),
+    Destinations: [
+      omitUndefined({
+        Status: replication.lifecycle.state,
+        FileSystemId: d.fileSystemId,
+        Region: d.region,
+        OwnerId: d.ownerId,
+        RoleArn: d.roleArn,
+        LastReplicatedTimestamp:
+          replication.lifecycle.state === 'ENABLED' ? epochSeconds(replication.createdAt) : undefined,
+      }),
+    ],
+  };
 }
 
 function omitUndefined(object: Record<string, unknown>): Record<string, unknown> {

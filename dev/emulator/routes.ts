@@ -8,6 +8,7 @@ import { type OperationHandler } from './operations/common';
 import * as fileSystems from './operations/file-systems';
 import * as settings from './operations/file-system-settings';
 import * as mountTargets from './operations/mount-targets';
+import * as replication from './operations/replication';
 import * as tags from './operations/tags';
 
 export interface Route {
@@ -41,7 +42,7 @@ export const routes: readonly Route[] = [
     'GET',
     '/file-systems/replication-configurations',
     200,
-    settings.describeReplicationConfigurations,
+    replication.describeReplicationConfigurations,
   ),
   route('CreateFileSystem', 'POST', '/file-systems', 201, fileSystems.createFileSystem),
   route('DescribeFileSystems', 'GET', '/file-systems', 200, fileSystems.describeFileSystems),
@@ -96,14 +97,14 @@ export const routes: readonly Route[] = [
     'POST',
     '/file-systems/{SourceFileSystemId}/replication-configuration',
     200,
-    settings.createReplicationConfiguration,
+    replication.createReplicationConfiguration,
   ),
   route(
     'DeleteReplicationConfiguration',
     'DELETE',
     '/file-systems/{SourceFileSystemId}/replication-configuration',
     204,
-    settings.deleteReplicationConfiguration,
+    replication.deleteReplicationConfiguration,
   ),
   route('CreateMountTarget', 'POST', '/mount-targets', 200, mountTargets.createMountTarget),
   route('DescribeMountTargets', 'GET', '/mount-targets', 200, mountTargets.describeMountTargets),

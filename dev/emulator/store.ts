@@ -9,6 +9,7 @@ import {
   type EmulatorConfig,
   type FileSystemRecord,
   type MountTargetRecord,
+  type ReplicationRecord,
   type Scope,
   settle,
 } from './model';
@@ -29,6 +30,8 @@ export class EmulatorStore {
   readonly fileSystems = new Map<string, FileSystemRecord>();
   readonly mountTargets = new Map<string, MountTargetRecord>();
   readonly accessPoints = new Map<string, AccessPointRecord>();
+  /** Replication configurations, by source file system id. */
+  readonly replications = new Map<string, ReplicationRecord>();
   createDelayOverrides: CreateDelayOverride[] = [];
   /** PutAccountPreferences: 17-hex (LONG_ID) or 8-hex (SHORT_ID) ids for new resources. */
   idLength: IdLength = 'LONG_ID';
@@ -49,7 +52,24 @@ export class EmulatorStore {
   settleAll(now: number): void {
     for (const [id, mt] of this.mountTargets) if (settle(mt.lifecycle, now)) this.mountTargets.delete(id);
     for (const [id, ap] of this.accessPoints) if (settle(ap.lifecycle, now)) this.accessPoints.delete(id);
+    for (const [id, replication] of this.replications) if (settle(replication.lifecycle, now)) this.endReplication(id);
     for (const [id, fs] of this.fileSystems) if (settle(fs.lifecycle, now)) this.removeFileSystem(id);
+  }
+
+  /** The replication configuration a file system is the source or the destination of. */
+  replicationOf(fileSystemId: string): ReplicationRecord | undefined {
+    return (
+      this.replications.get(fileSystemId) ??
+      [...this.replications.values()].find((r) => r.destination.fileSystemId === fileSystemId)
+    );
+  }
+
+  /** A deleted replication frees its destination: writable again, overwrite protection back on. */
+  private endReplication(sourceId: string): void {
+    const replication = this.replications.get(sourceId);
+    this.replications.delete(sourceId);
+    const destination = replication && this.fileSystems.get(replication.destination.fileSystemId);
+    if (destination) destination.replicationOverwriteProtection = 'ENABLED';
   }
 
   /** A file system and everything that belongs to it. */
@@ -63,6 +83,7 @@ export class EmulatorStore {
     this.fileSystems.clear();
     this.mountTargets.clear();
     this.accessPoints.clear();
+    this.replications.clear();
     this.createDelayOverrides = [];
     this.idLength = 'LONG_ID';
   }

@@ -121,9 +121,11 @@ export function createKindActivities(
     [types.apply]: async (...args: unknown[]): Promise<AppliedChanges> =>
       classified(async () => {
         const [ref, id, spec] = applyArguments(args);
-        const applied = await (await managerOf()).apply(ref, id, spec);
+        const result = await (await managerOf()).apply(ref, id, spec);
+        const changes: AppliedChanges = Array.isArray(result) ? { applied: result } : result;
+        const { applied } = changes;
         if (applied.length > 0) deps.log.info('applied the spec', { ...ref, kind: descriptor.kind, id, applied });
-        return { applied };
+        return changes;
       }),
 
     [types.delete]: async (id: string): Promise<void> => classified(async () => (await managerOf()).delete(id)),

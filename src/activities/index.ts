@@ -8,6 +8,7 @@ import { managers } from '../kinds/managers';
 import { type AwsTargetReader } from '../kube/aws-targets';
 import { type Logger } from '../shared/log';
 import { createKindActivities, type ActivityFunction } from './engine';
+import { createFieldExportActivities } from './fieldexport';
 import { createObjectActivities, objectClients } from './objects';
 import { createObserverActivities, type ObserverSettings } from './observer';
 import { createOwnershipActivities } from './ownership';
@@ -89,6 +90,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createObjectActivities(clientFor),
     ...createOwnershipActivities({ managerFor, clientFor, log: deps.log }),
     ...createStorageClassActivities({ clientFor, efsOfObject: async () => (await targets.current()).gateway }),
+    ...createFieldExportActivities({ kc: deps.kc, clientFor, log: deps.log }),
     ...createObserverActivities({
       targets,
       taskQueue: deps.taskQueue,

@@ -10,6 +10,7 @@ import {
   onOff,
   performanceModes,
   permissionsPattern,
+  regionPattern,
   posixIdRange,
   provisionedThroughputRange,
   rootDirectoryPathPattern,
@@ -22,7 +23,8 @@ import {
   transitionNames,
   transitionValues,
 } from './efs-rules';
-import { fileSystemNames, group, version, type KindNames } from './filesystem';
+import { fieldExportNames, fieldExportTargetKinds } from './fieldexport';
+import { fileSystemNames, group, groupVersionOf, type KindNames } from './filesystem';
 import { mountTargetNames } from './mounttarget';
 import {
   crdNameOf,
@@ -289,11 +291,7 @@ export function fileSystemSpecSchema(): Schema {
       provisionedThroughputInMiBps: num(
         `Provisioned throughput, ${provisionedThroughputRange.min}-${provisionedThroughputRange.max} MiB/s; needs throughputMode: provisioned.`,
       ),
-      replicationConfiguration: {
-        type: 'array',
-        description: 'Replication destinations (not supported yet).',
-        items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-      },
+      replicationConfiguration: replicationConfigurationSchema(),
       tags: tagsSchema,
       throughputMode: str('bursting, provisioned or elastic.', { enum: [...throughputModes] }),
     },
@@ -340,6 +338,81 @@ export function fileSystemSpecSchema(): Schema {
   );
 }
 
+/**
+ * ACK's replication destination (efs-controller's `replicationConfiguration[]`): AWS allows one.
+ * A changed destination (Region or existing file system) is deleted and created again; the settings
+ * of a new destination file system (its KMS key, its zone) are fixed once it exists, because AWS does
+ * not report them in the replication configuration.
+ */
+function replicationConfigurationSchema(): Schema {
+  const same = (field: string): string =>
+    `(has(self[0].${field}) ? self[0].${field} : '') == (has(oldSelf[0].${field}) ? oldSelf[0].${field} : '')`;
+  return {
+    type: 'array',
+    description:
+      'Replicates the file system to one destination (AWS allows one): a new file system in region (or ' +
+      'availabilityZoneName), or the existing fileSystemID. Removing the entry deletes the replication.',
+    items: obj(
+      'A replication destination.',
+      {
+        region: str('Region of the destination file system (e.g. eu-west-1).', {
+          maxLength: 64,
+          pattern: regionPattern,
+        }),
+        availabilityZoneName: str('One Zone destination in this Availability Zone (new destination only).', {
+          minLength: 1,
+          maxLength: 64,
+        }),
+        fileSystemID: str(
+          'An existing destination file system (its replication overwrite protection must be DISABLED).',
+          { maxLength: 128, pattern: fileSystemIdPattern },
+        ),
+        kmsKeyID: str("KMS key of a new destination file system (default: the Region's EFS key).", {
+          maxLength: 2048,
+          pattern: kmsKeyIdPattern,
+        }),
+        roleARN: str('IAM role EFS assumes to replicate into another account (with fileSystemID).', {
+          maxLength: 2048,
+        }),
+        fileSystemRef: reference('FileSystem (not supported: use fileSystemID)'),
+        kmsKeyRef: reference('KMS Key (not supported: use kmsKeyID)'),
+        roleRef: reference('IAM Role (not supported: use roleARN)'),
+      },
+      {
+        'x-kubernetes-validations': [
+          {
+            rule: 'has(self.region) || has(self.availabilityZoneName) || has(self.fileSystemID)',
+            message: 'a replication destination needs region (or availabilityZoneName, or an existing fileSystemID)',
+          },
+          {
+            rule: '!has(self.fileSystemID) || (!has(self.kmsKeyID) && !has(self.availabilityZoneName))',
+            message:
+              'kmsKeyID and availabilityZoneName shape a new destination file system; leave them out with fileSystemID',
+          },
+          {
+            rule: '!has(self.roleARN) || has(self.fileSystemID)',
+            message: 'roleARN is for replicating into an existing file system of another account: set fileSystemID too',
+            fieldPath: '.roleARN',
+          },
+        ],
+      },
+    ),
+    // AWS allows one destination per file system.
+    maxItems: 1,
+    'x-kubernetes-validations': [
+      {
+        rule:
+          `self.size() == 0 || oldSelf.size() == 0 || !(${same('region')} && ${same('fileSystemID')}) || ` +
+          `(${same('kmsKeyID')} && ${same('availabilityZoneName')})`,
+        message:
+          'kmsKeyID and availabilityZoneName of a replication destination are fixed once it exists; change region ' +
+          '(or remove the destination, then add it again) to replicate to a new file system',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  };
+}
+
 /** Fields fixed when the file system is created. */
 export const fileSystemCreateOnly = {
   availabilityZoneName: 'the Availability Zone',
@@ -360,6 +433,31 @@ export function fileSystemStatusSchema(): Schema {
     numberOfMountTargets: int('Mount targets attached to the file system.'),
     ownerID: str('AWS account that owns the file system.'),
     [resolvedReferencesField]: resolvedReferencesSchema(fileSystemReferences),
+    replicationConfigurationStatus: {
+      type: 'array',
+      description: 'The replication configuration as AWS describes it (ACK field names); empty without one.',
+      items: obj('A replication configuration.', {
+        creationTime: str('When the replication configuration was created.', { format: 'date-time' }),
+        destinations: {
+          type: 'array',
+          description: 'The destination (AWS allows one).',
+          items: obj('A replication destination.', {
+            fileSystemID: str('The destination file system.'),
+            lastReplicatedTimestamp: str('When the last successful sync finished.', { format: 'date-time' }),
+            ownerID: str('AWS account of the destination file system.'),
+            region: str('Region of the destination file system.'),
+            roleARN: str('IAM role used for cross-account replication.'),
+            status: str('ENABLED, ENABLING, DELETING, ERROR, PAUSED or PAUSING.'),
+            statusMessage: str('Why the destination is in ERROR or PAUSED.'),
+          }),
+        },
+        originalSourceFileSystemARN: str('ARN of the original source file system.'),
+        sourceFileSystemARN: str('ARN of the current source file system.'),
+        sourceFileSystemID: str('The source file system.'),
+        sourceFileSystemOwnerID: str('AWS account of the source file system.'),
+        sourceFileSystemRegion: str('Region of the source file system.'),
+      }),
+    },
     sizeInBytes: obj('Metered size.', {
       timestamp: str('When the size was measured.', { format: 'date-time' }),
       value: int('Total bytes.'),
@@ -397,14 +495,17 @@ function definition(
   status: Schema,
   columns: PrinterColumn[],
   rootRules: Rule[],
+  categories: string[] = ['aws', 'efs'],
 ): Schema {
+  const { group: ownGroup, version } = groupVersionOf(names);
+  const { group: _group, ...crdNames } = names;
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${names.plural}.${group}` },
+    metadata: { name: `${names.plural}.${ownGroup}` },
     spec: {
-      group,
-      names: { ...names, categories: ['aws', 'efs'] },
+      group: ownGroup,
+      names: { ...crdNames, categories },
       scope: 'Namespaced',
       versions: [
         {
@@ -424,7 +525,7 @@ function definition(
                 spec,
                 status,
               },
-              'x-kubernetes-validations': rootRules,
+              ...(rootRules.length > 0 ? { 'x-kubernetes-validations': rootRules } : {}),
             },
           },
         },
@@ -610,11 +711,73 @@ export function accessPointCrd(): Schema {
   );
 }
 
+/**
+ * ACK's FieldExport (services.k8s.aws/v1alpha1, from the ACK runtime): the same spec, so ACK users'
+ * manifests apply unchanged. The status carries the conditions every kind reports.
+ */
+export function fieldExportCrd(): Schema {
+  const name = (what: string): Schema => str(what, { minLength: 1, maxLength: 253 });
+  const spec = obj(
+    'Copies one field of an ACK resource into a key of a ConfigMap or Secret, and keeps it current.',
+    {
+      from: obj(
+        'Where the value comes from.',
+        {
+          resource: obj(
+            'The source object, in the same namespace.',
+            {
+              group: str('API group, e.g. efs.services.k8s.aws.', { maxLength: 253 }),
+              kind: str('Kind, e.g. FileSystem, MountTarget or AccessPoint.', { maxLength: 63 }),
+              name: name('Name of the source object.'),
+            },
+            { required: ['name'] },
+          ),
+          path: str('A jq path into the source object, e.g. .status.fileSystemID.', { minLength: 1, maxLength: 1024 }),
+        },
+        { required: ['resource', 'path'] },
+      ),
+      to: obj(
+        'Where the value goes: an existing ConfigMap or Secret.',
+        {
+          kind: str('configmap or secret.', { enum: [...fieldExportTargetKinds] }),
+          name: name('Name of the ConfigMap or Secret (it must exist).'),
+          namespace: str("Its namespace (default: the FieldExport's).", { maxLength: 63 }),
+          key: str('The data key (default: <namespace>.<name> of the FieldExport).', {
+            minLength: 1,
+            maxLength: 253,
+            pattern: '^[-._a-zA-Z0-9]+$',
+          }),
+        },
+        { required: ['kind', 'name'] },
+      ),
+    },
+    { required: ['from', 'to'] },
+  );
+  // An export has no AWS resource: the common status without ackResourceMetadata.
+  const { ackResourceMetadata: _awsIdentity, ...exportStatus } = statusCommon;
+  const status = obj('Observed state of the export, written by the orchestrator only.', exportStatus);
+  return definition(
+    fieldExportNames,
+    spec,
+    status,
+    [
+      { name: 'SOURCE', type: 'string', jsonPath: '.spec.from.resource.name' },
+      { name: 'PATH', type: 'string', jsonPath: '.spec.from.path' },
+      { name: 'TO', type: 'string', jsonPath: '.spec.to.name' },
+      { name: 'SYNCED', type: 'string', jsonPath: condition('ACK.ResourceSynced') },
+      { name: 'AGE', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    [],
+    ['aws'],
+  );
+}
+
 /** Every CRD this project ships, keyed by the file name under config/crd. */
 export function allCrds(): Record<string, Schema> {
   return {
     [`${group}_${fileSystemNames.plural}.yaml`]: fileSystemCrd(),
     [`${group}_${mountTargetNames.plural}.yaml`]: mountTargetCrd(),
     [`${group}_${accessPointNames.plural}.yaml`]: accessPointCrd(),
+    [`${groupVersionOf(fieldExportNames).group}_${fieldExportNames.plural}.yaml`]: fieldExportCrd(),
   };
 }

@@ -41,6 +41,8 @@ export const fileSystemIdPattern =
   '^(fs-[0-9a-f]{8,40}|arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-]+:[0-9]{12}:file-system/fs-[0-9a-f]{8,40})$';
 export const kmsKeyIdPattern =
   '^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|arn:aws[-a-z]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|key/mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+))$';
+/** An AWS Region name, as the EFS API validates it (e.g. eu-west-1, us-gov-west-1). */
+export const regionPattern = '^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-{0,1}[0-9]{0,1}$';
 export const subnetIdPattern = '^subnet-[0-9a-z]{8,40}$';
 export const securityGroupIdPattern = '^sg-[0-9a-f]{8,40}$';
 /** Security groups per mount target: a quota AWS does not raise. */

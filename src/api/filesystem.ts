@@ -19,6 +19,14 @@ export interface KindNames {
   singular: string;
   listKind: string;
   shortNames: string[];
+  /** The API group, when not efs.services.k8s.aws (ACK's common kinds, such as FieldExport). */
+  group?: string;
+}
+
+/** The API group and version of a kind's objects. */
+export function groupVersionOf(names: KindNames): { group: string; version: string; apiVersion: string } {
+  const g = names.group ?? group;
+  return { group: g, version, apiVersion: `${g}/${version}` };
 }
 
 export const fileSystemNames: KindNames = {
@@ -43,6 +51,42 @@ export interface LifecyclePolicy {
   transitionToPrimaryStorageClass?: string;
 }
 
+/** A reference to another object (ACK's AWSResourceReferenceWrapper). */
+export interface ResourceReference {
+  from?: { name?: string; namespace?: string };
+}
+
+/** ACK's replication destination (efs-controller `replicationConfiguration[]`). */
+export interface ReplicationDestination {
+  region?: string;
+  availabilityZoneName?: string;
+  fileSystemID?: string;
+  fileSystemRef?: ResourceReference;
+  kmsKeyID?: string;
+  kmsKeyRef?: ResourceReference;
+  roleARN?: string;
+  roleRef?: ResourceReference;
+}
+
+/** A replication configuration as status reports it (AWS's ReplicationConfigurationDescription, ACK's names). */
+export interface ReplicationConfigurationStatus {
+  creationTime?: string;
+  destinations?: {
+    fileSystemID?: string;
+    lastReplicatedTimestamp?: string;
+    ownerID?: string;
+    region?: string;
+    roleARN?: string;
+    status?: string;
+    statusMessage?: string;
+  }[];
+  originalSourceFileSystemARN?: string;
+  sourceFileSystemARN?: string;
+  sourceFileSystemID?: string;
+  sourceFileSystemOwnerID?: string;
+  sourceFileSystemRegion?: string;
+}
+
 export interface FileSystemSpec {
   availabilityZoneName?: string;
   backup?: boolean;
@@ -55,7 +99,7 @@ export interface FileSystemSpec {
   performanceMode?: string;
   policy?: string | null;
   provisionedThroughputInMiBps?: number;
-  replicationConfiguration?: Record<string, unknown>[];
+  replicationConfiguration?: ReplicationDestination[];
   tags?: Tag[];
   throughputMode?: string;
 }
@@ -82,6 +126,8 @@ export type FileSystemStatus = CommonStatus & {
   ownerID?: string;
   /** The StorageClass published for the file system, when its annotations ask for one. */
   storageClass?: StorageClassStatus;
+  /** The replication configuration as AWS describes it (ACK's field); empty without one. */
+  replicationConfigurationStatus?: ReplicationConfigurationStatus[];
   sizeInBytes?: {
     timestamp?: string;
     value?: number;

@@ -2,8 +2,10 @@ import {
   CreateAccessPointCommand,
   CreateFileSystemCommand,
   CreateMountTargetCommand,
+  CreateReplicationConfigurationCommand,
   DeleteAccessPointCommand,
   DeleteMountTargetCommand,
+  DeleteReplicationConfigurationCommand,
   DescribeAccessPointsCommand,
   DescribeMountTargetSecurityGroupsCommand,
   ModifyMountTargetSecurityGroupsCommand,
@@ -14,6 +16,7 @@ import {
   DescribeFileSystemsCommand,
   DescribeLifecycleConfigurationCommand,
   DescribeMountTargetsCommand,
+  DescribeReplicationConfigurationsCommand,
   EFSClient,
   ListTagsForResourceCommand,
   PutBackupPolicyCommand,
@@ -27,8 +30,10 @@ import {
   type CreateAccessPointCommandInput,
   type CreateFileSystemCommandInput,
   type CreateMountTargetCommandInput,
+  type DestinationToCreate,
   type FileSystemDescription,
   type MountTargetDescription,
+  type ReplicationConfigurationDescription,
   type Tag,
 } from '@aws-sdk/client-efs';
 import { Readable } from 'node:stream';
@@ -357,5 +362,38 @@ export class EfsGateway {
 
   async untagResource(resourceId: string, keys: string[]): Promise<void> {
     await this.client.send(new UntagResourceCommand({ ResourceId: resourceId, TagKeys: keys }));
+  }
+
+  /**
+   * The replication configuration this file system is the source of; undefined without one, or
+   * when the file system itself is gone (a configuration it is the destination of belongs to its
+   * source, and is not returned).
+   */
+  async sourceReplication(fileSystemId: string): Promise<ReplicationConfigurationDescription | undefined> {
+    try {
+      const out = await this.client.send(new DescribeReplicationConfigurationsCommand({ FileSystemId: fileSystemId }));
+      return out.Replications?.find((r) => r.SourceFileSystemId === fileSystemId);
+    } catch (err) {
+      if ((err as { name?: unknown }).name === 'ReplicationNotFound' || isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async createReplication(
+    fileSystemId: string,
+    destination: DestinationToCreate,
+  ): Promise<ReplicationConfigurationDescription> {
+    return this.client.send(
+      new CreateReplicationConfigurationCommand({ SourceFileSystemId: fileSystemId, Destinations: [destination] }),
+    );
+  }
+
+  /** Deletes the replication configuration; one already gone counts as deleted. */
+  async deleteReplication(fileSystemId: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: fileSystemId }));
+    } catch (err) {
+      if ((err as { name?: unknown }).name !== 'ReplicationNotFound') throw err;
+    }
   }
 }

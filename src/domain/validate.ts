@@ -27,6 +27,7 @@ import { type MountTargetSpec } from '../api/mounttarget';
 import { fileSystemReferences, mountTargetReferences } from '../api/references';
 import { ownTags } from './filesystem';
 import { referenceFieldErrors } from './references';
+import { replicationErrors } from './replication';
 
 /**
  * Checks specs against the rules the EFS API enforces, before any AWS call, so a bad manifest ends
@@ -115,9 +116,7 @@ export function validateFileSystemSpec(spec: FileSystemSpec | undefined): FieldE
   if (s.kmsKeyRef !== undefined && s.encrypted !== true) {
     fail('kmsKeyRef', 'needs encrypted: true (a KMS key only applies to an encrypted file system)');
   }
-  if (s.replicationConfiguration !== undefined && s.replicationConfiguration.length > 0) {
-    fail('replicationConfiguration', 'replication is not supported yet; remove the field');
-  }
+  errors.push(...replicationErrors(s));
   checkLifecyclePolicies(s, fail);
   if (typeof s.policy === 'string') {
     for (const problem of policyDocumentErrors(s.policy)) fail('policy', problem);

@@ -94,6 +94,8 @@ export interface CreatedResource {
 /** The calls an apply made, in words (e.g. "UpdateFileSystem elastic"); empty when AWS already matched. */
 export interface AppliedChanges {
   applied: string[];
+  /** Status fields only the apply's reads see (e.g. a file system's replicationConfigurationStatus). */
+  status?: StatusFields;
 }
 
 /**
@@ -117,8 +119,8 @@ export interface ResourceManager<Spec = unknown, Description = unknown> {
   statusOf(description: Description): StatusFields;
   /** The create-only spec values AWS holds for the resource (e.g. subnetID), by spec field. */
   createdWith?(description: Description): Record<string, unknown>;
-  /** Plans the calls that bring AWS to the spec and makes them; returns them in words. */
-  apply(ref: ObjectRef, id: string, spec: Spec | undefined): Promise<string[]>;
+  /** Plans the calls that bring AWS to the spec and makes them; returns them in words (and what it read for status). */
+  apply(ref: ObjectRef, id: string, spec: Spec | undefined): Promise<string[] | AppliedChanges>;
   delete(id: string): Promise<void>;
   /**
    * What says who owns the resource: its tags and whether this object's token made it, or, for a

@@ -1,5 +1,5 @@
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { group, version, type KindNames } from '../api/filesystem';
+import { groupVersionOf, type KindNames } from '../api/filesystem';
 import { type KubeObject } from '../api/object';
 
 /**
@@ -32,6 +32,7 @@ export class KindClient<T extends KubeObject = KubeObject> {
   }
 
   private coordinates(namespace: string): { group: string; version: string; namespace: string; plural: string } {
+    const { group, version } = groupVersionOf(this.names);
     return { group, version, namespace, plural: this.names.plural };
   }
 
@@ -55,7 +56,11 @@ export class KindClient<T extends KubeObject = KubeObject> {
     const body = (
       namespace
         ? await this.api.listNamespacedCustomObject({ ...this.coordinates(namespace), labelSelector })
-        : await this.api.listCustomObjectForAllNamespaces({ group, version, plural: this.names.plural, labelSelector })
+        : await this.api.listCustomObjectForAllNamespaces({
+            ...groupVersionOf(this.names),
+            plural: this.names.plural,
+            labelSelector,
+          })
     ) as { items: T[]; metadata: { resourceVersion: string } };
     return { items: body.items, resourceVersion: body.metadata.resourceVersion };
   }

@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { apiVersion, type KindNames } from '../api/filesystem';
+import { groupVersionOf, type KindNames } from '../api/filesystem';
 import { type ObjectRef } from './client';
 
 export interface ObjectEvent {
@@ -26,7 +26,13 @@ export async function recordEvent(
         name: `${ref.name}.${(now.getTime() * 1e6 + Math.floor(Math.random() * 1e6)).toString(16)}`,
         namespace: ref.namespace,
       },
-      involvedObject: { apiVersion, kind: names.kind, namespace: ref.namespace, name: ref.name, uid: ref.uid },
+      involvedObject: {
+        apiVersion: groupVersionOf(names).apiVersion,
+        kind: names.kind,
+        namespace: ref.namespace,
+        name: ref.name,
+        uid: ref.uid,
+      },
       type: event.type,
       reason: event.reason,
       message: event.message.slice(0, 1024),

@@ -1,5 +1,5 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { group, version } from '../api/filesystem';
+import { groupVersionOf } from '../api/filesystem';
 import { kindInfo } from '../api/kinds';
 import { type KubeObject } from '../api/object';
 import { KindClient, type ObjectRef } from '../kube/client';
@@ -41,6 +41,7 @@ export function readOnlyObjects(kc: KubeConfig, kind: string, scope: WatchScope)
   const client = new KindClient(kc, names);
   const namespace = scope.namespace || undefined;
   const labelSelector = scope.labelSelector || undefined;
+  const { group, version } = groupVersionOf(names);
   const path = namespace
     ? `/apis/${group}/${version}/namespaces/${namespace}/${names.plural}`
     : `/apis/${group}/${version}/${names.plural}`;

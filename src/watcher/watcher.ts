@@ -1,5 +1,6 @@
 import { type KubeConfig } from '@kubernetes/client-node';
-import { kinds } from '../api/kinds';
+import { companionKinds, kinds } from '../api/kinds';
+import { FieldExportRouter } from './field-exports';
 import { type KubeObject } from '../api/object';
 import { syncStateOf } from '../metrics/sync-state';
 import { type Logger } from '../shared/log';
@@ -15,6 +16,8 @@ export interface WatcherOptions extends SignallerOptions {
   relistIntervalSeconds: number;
   /** Delay before a failed signal of an object is retried, by consecutive failures; default 0.5 s doubling to 5 s. */
   signalRetryDelayMs?: (failures: number) => number;
+  /** Sees every listed or watched object, status-only changes included (FieldExports follow their sources). */
+  onObject?: (phase: Delivery['kind'], obj: KubeObject) => void;
 }
 
 /** What one object needs: a signal with its latest snapshot, or the news that it is gone. */
@@ -183,6 +186,7 @@ export class ObjectWatcher {
 
   /** The latest snapshot of an object replaces any older one still waiting to be signalled. */
   private enqueue(obj: KubeObject, kind: Delivery['kind']): void {
+    this.options.onObject?.(kind, obj);
     this.queue.add(obj.metadata.uid, { obj, kind });
   }
 
@@ -240,15 +244,24 @@ export interface WatchersOptions extends Omit<WatcherOptions, 'objects'>, WatchS
   kc: KubeConfig;
 }
 
-/** One watcher per managed kind (FileSystem, MountTarget, AccessPoint), sharing one Temporal client. */
+/**
+ * One watcher per managed kind (FileSystem, MountTarget, AccessPoint) and one for FieldExports,
+ * sharing one Temporal client; the FieldExport router hears all of them.
+ */
 export function watchersForAllKinds(options: WatchersOptions): ObjectWatcher[] {
   const { kc, namespace, labelSelector, ...rest } = options;
-  return Object.keys(kinds).map(
-    (kind) =>
-      new ObjectWatcher({
-        ...rest,
-        objects: readOnlyObjects(kc, kind, { namespace, labelSelector }),
-        log: options.log.child({ kind }),
-      }),
-  );
+  const router = new FieldExportRouter({ client: options.client, log: options.log.child({ kind: 'FieldExport' }) });
+  const watcherOf = (kind: string, onObject: WatcherOptions['onObject']): ObjectWatcher =>
+    new ObjectWatcher({
+      ...rest,
+      objects: readOnlyObjects(kc, kind, { namespace, labelSelector }),
+      log: options.log.child({ kind }),
+      onObject,
+    });
+  return [
+    ...Object.keys(kinds).map((kind) => watcherOf(kind, (phase, obj) => router.observeSource(kind, phase, obj))),
+    ...Object.keys(companionKinds).map((kind) =>
+      watcherOf(kind, (phase, obj) => router.observeFieldExport(phase, obj)),
+    ),
+  ];
 }

@@ -157,7 +157,11 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       return observed;
     }
     for (let round = 1; ; round++) {
-      const applied = appliedChanges(await life.step('applying the spec', apply));
+      const result = await life.step('applying the spec', apply);
+      // What only the apply's reads see (a file system's replication) is reported with the rest.
+      const reported = appliedStatus(result);
+      if (reported) life.observe(reported);
+      const applied = appliedChanges(result);
       if (applied.length === 0) return observed;
       if (driftCheck) await correctedDrift(applied);
       if (round >= maxApplyRounds) {
@@ -318,6 +322,12 @@ function appliedChanges(result: unknown): string[] {
   if (Array.isArray(result)) return result as string[];
   const applied = (result as { applied?: unknown } | undefined)?.applied;
   return Array.isArray(applied) ? (applied as string[]) : [];
+}
+
+/** Status fields an apply step read (absent in older histories and for kinds whose apply reports none). */
+function appliedStatus(result: unknown): StatusFields | undefined {
+  const status = (result as { status?: unknown } | undefined)?.status;
+  return typeof status === 'object' && status !== null ? (status as StatusFields) : undefined;
 }
 
 /** The AWS id in the adoption-fields annotation, under any of the kind's keys. */

@@ -4,6 +4,7 @@ import { descriptorForWorkflowType } from '../kinds/descriptors';
 import { fileSystemDescriptor } from '../kinds/filesystem/descriptor';
 import { mountTargetDescriptor } from '../kinds/mounttarget/descriptor';
 import { runKind } from './engine';
+import { runFieldExport } from './fieldexport';
 import { type LifecycleInput } from './lifecycle';
 
 /**
@@ -21,6 +22,11 @@ export async function mountTargetWorkflow(input: LifecycleInput): Promise<void> 
 
 export async function accessPointWorkflow(input: LifecycleInput): Promise<void> {
   return runKind(accessPointDescriptor, input);
+}
+
+/** ACK's FieldExport (src/api/fieldexport.ts): no AWS resource, one Kubernetes field kept in a ConfigMap or Secret. */
+export async function fieldExportWorkflow(input: LifecycleInput): Promise<void> {
+  return runFieldExport(input);
 }
 
 /** Workflow types without a function of their own: the kind registered under that type. */

@@ -9,7 +9,7 @@ import { EmulatorAdminClient } from '../../dev/emulator/admin-client';
 import { type FaultRuleStatus, type FaultSpec } from '../../dev/emulator/admin-types';
 import { testRunLabel } from '../../dev/stack/orchestrator';
 import {
-  apiVersion,
+  groupVersionOf,
   fileSystemNames,
   type Condition,
   type FileSystemObject,
@@ -142,9 +142,12 @@ export function startOrchestrator(
   return proc;
 }
 
-const group = 'efs.services.k8s.aws';
-const version = 'v1alpha1';
 const pluralOf = (kind: string): string => kindInfo(kind).names.plural;
+/** Where a kind's objects live in the API: group, version and plural (FieldExport is services.k8s.aws). */
+const coordinatesOf = (kind: string): { group: string; version: string; plural: string } => {
+  const { group, version } = groupVersionOf(kindInfo(kind).names);
+  return { group, version, plural: pluralOf(kind) };
+};
 
 /** Creates an object of any of our kinds in the run's namespace, labelled for the run's watcher. */
 export async function applyObject(
@@ -155,12 +158,10 @@ export async function applyObject(
   annotations: Record<string, string> = {},
 ): Promise<KubeObject> {
   return (await ctx.fileSystems.api.createNamespacedCustomObject({
-    group,
-    version,
+    ...coordinatesOf(kind),
     namespace: ctx.namespace,
-    plural: pluralOf(kind),
     body: {
-      apiVersion,
+      apiVersion: groupVersionOf(kindInfo(kind).names).apiVersion,
       kind,
       metadata: { name, namespace: ctx.namespace, labels: { [testRunLabel]: ctx.runId }, annotations },
       spec,
@@ -171,10 +172,8 @@ export async function applyObject(
 export async function getObject(ctx: E2eContext, kind: string, name: string): Promise<KubeObject | undefined> {
   try {
     return (await ctx.fileSystems.api.getNamespacedCustomObject({
-      group,
-      version,
+      ...coordinatesOf(kind),
       namespace: ctx.namespace,
-      plural: pluralOf(kind),
       name,
     })) as KubeObject;
   } catch (err) {
@@ -191,17 +190,15 @@ export async function patchObject(
   patch: Record<string, unknown>,
 ): Promise<void> {
   await ctx.fileSystems.api.patchNamespacedCustomObject(
-    { group, version, namespace: ctx.namespace, plural: pluralOf(kind), name, body: patch },
+    { ...coordinatesOf(kind), namespace: ctx.namespace, name, body: patch },
     mergePatch,
   );
 }
 
 export async function deleteObject(ctx: E2eContext, kind: string, name: string): Promise<void> {
   await ctx.fileSystems.api.deleteNamespacedCustomObject({
-    group,
-    version,
+    ...coordinatesOf(kind),
     namespace: ctx.namespace,
-    plural: pluralOf(kind),
     name,
   });
 }

@@ -4,6 +4,11 @@
  * AWS's documented behaviour, the emulator is held to AWS and the expectation for moto is written
  * down next to it (`expected[target]`), with the reason; nothing is skipped.
  *
+ * Replication (Create/Delete/DescribeReplicationConfigurations) has no case here: moto does not
+ * implement it (its server answers HTTP 500 NotImplementedError), so there is nothing to compare
+ * with. The emulator's replication follows AWS's documented rules and is tested on its own in
+ * replication.test.ts.
+ *
  * The emulator runs here with every lifecycle delay at 0: a new resource answers `creating` (as
  * AWS does) and is `available` on the next read, so both targets can share the same steps.
  */

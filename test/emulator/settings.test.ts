@@ -1,20 +1,15 @@
-/** Lifecycle configuration, backup policy, file system policy, protection, replication and account preferences. */
+/** Lifecycle configuration, backup policy, file system policy, protection and account preferences (replication: replication.test.ts). */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   BadRequest,
   CreateFileSystemCommand,
   type CreateFileSystemCommandInput,
-  CreateReplicationConfigurationCommand,
   DeleteFileSystemPolicyCommand,
-  DeleteReplicationConfigurationCommand,
   DescribeAccountPreferencesCommand,
   DescribeBackupPolicyCommand,
   DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
   DescribeLifecycleConfigurationCommand,
-  DescribeReplicationConfigurationsCommand,
-  EFSServiceException,
-  FileSystemNotFound,
   IncorrectFileSystemLifeCycleState,
   InvalidPolicyException,
   PolicyNotFound,
@@ -22,7 +17,6 @@ import {
   PutBackupPolicyCommand,
   PutFileSystemPolicyCommand,
   PutLifecycleConfigurationCommand,
-  ReplicationNotFound,
   UpdateFileSystemProtectionCommand,
 } from '@aws-sdk/client-efs';
 import { type TestEmulator, rejectionOf, startTestEmulator } from './support/emulator';
@@ -330,40 +324,6 @@ describe('UpdateFileSystemProtection', () => {
         ),
     );
     expect(early).toBeInstanceOf(IncorrectFileSystemLifeCycleState);
-  });
-});
-
-describe('replication (not emulated: there is never a replication configuration)', () => {
-  it('DescribeReplicationConfigurations is ReplicationNotFound for a file system, FileSystemNotFound for an unknown one, empty without one', async () => {
-    const id = await availableFileSystem({ CreationToken: 'replica' });
-    const client = t.client();
-    const none = await rejectionOf(client.send(new DescribeReplicationConfigurationsCommand({ FileSystemId: id })));
-    expect(none).toBeInstanceOf(ReplicationNotFound);
-    expect((none as unknown as ReplicationNotFound).$metadata.httpStatusCode).toBe(404);
-    expect(
-      await rejectionOf(
-        client.send(new DescribeReplicationConfigurationsCommand({ FileSystemId: 'fs-0123456789abcdef0' })),
-      ),
-    ).toBeInstanceOf(FileSystemNotFound);
-    expect((await client.send(new DescribeReplicationConfigurationsCommand({}))).Replications).toEqual([]);
-    expect(
-      await rejectionOf(client.send(new DeleteReplicationConfigurationCommand({ SourceFileSystemId: id }))),
-    ).toBeInstanceOf(ReplicationNotFound);
-  });
-
-  it('CreateReplicationConfiguration answers 501 NotImplemented as an EFS error', async () => {
-    const id = await availableFileSystem({ CreationToken: 'replica-create' });
-    const err = await rejectionOf(
-      t.client().send(
-        new CreateReplicationConfigurationCommand({
-          SourceFileSystemId: id,
-          Destinations: [{ Region: 'us-west-2' }],
-        }),
-      ),
-    );
-    expect(err).toBeInstanceOf(EFSServiceException);
-    expect(err.name).toBe('NotImplemented');
-    expect((err as unknown as EFSServiceException).$metadata.httpStatusCode).toBe(501);
   });
 });
 

@@ -101,10 +101,16 @@ export function permissionsOf(role: K8sObject): Permission[] {
   return out.sort();
 }
 
+/** The CRDs of the kinds that manage EFS resources (the chart's `efs-orchestrator.kinds`). */
+export const efsCrds = (crds: GeneratedCrd[] = generatedCrds()): GeneratedCrd[] =>
+  crds.filter((crd) => crd.group === 'efs.services.k8s.aws');
+
 /**
  * What the orchestrator does with its objects: reads and watches them, patches their metadata
  * (finalizers) and their status, and creates core Events about them; creates and deletes the
- * MountTarget objects a FileSystem owns. With `storage` (default), the cluster-scoped part too.
+ * MountTarget objects a FileSystem owns. FieldExports are read and
+ * watched and get status (no finalizer), and their exports set one key of an existing ConfigMap or
+ * Secret (read, then patched). With `storage` (default), the cluster-scoped part too.
  */
 export function expectedObjectPermissions(
   crds: GeneratedCrd[] = generatedCrds(),
@@ -112,9 +118,14 @@ export function expectedObjectPermissions(
 ): Permission[] {
   const out: Permission[] = [];
   for (const crd of crds) {
-    for (const verb of ['get', 'list', 'watch', 'patch']) out.push(`${crd.group}/${crd.plural}:${verb}`);
+    const managesAws = efsCrds([crd]).length > 0;
+    for (const verb of managesAws ? ['get', 'list', 'watch', 'patch'] : ['get', 'list', 'watch']) {
+      out.push(`${crd.group}/${crd.plural}:${verb}`);
+    }
     out.push(`${crd.group}/${crd.plural}/status:patch`);
   }
+  for (const resource of ['configmaps', 'secrets'])
+    for (const verb of ['get', 'patch']) out.push(`/${resource}:${verb}`);
   out.push('/events:create');
   // The namespace's annotations: default deletion policy, default Region, owner account (src/activities).
   out.push('/namespaces:get');

@@ -208,10 +208,40 @@ const rules: Rule[] = [
     message: /set either kmsKeyID or kmsKeyRef, not both/,
   },
   {
-    rule: 'replication is not supported yet',
-    spec: { replicationConfiguration: [{ region: 'eu-west-1' }] },
+    rule: 'replication has one destination',
+    spec: { replicationConfiguration: [{ region: 'eu-west-1' }, { region: 'us-west-2' }] },
     field: 'spec.replicationConfiguration',
-    message: /not supported yet/,
+    message: /only one destination is supported.*got 2/,
+  },
+  {
+    rule: 'a replication destination needs a Region',
+    spec: { replicationConfiguration: [{ kmsKeyID: 'alias/replica' }] },
+    field: 'spec.replicationConfiguration[0]',
+    message: /needs region/,
+  },
+  {
+    rule: 'an existing replication destination takes no KMS key',
+    spec: { replicationConfiguration: [{ region: 'eu-west-1', fileSystemID: 'fs-0123456789abcdef0', kmsKeyID: 'k' }] },
+    field: 'spec.replicationConfiguration[0]',
+    message: /leave them out with fileSystemID/,
+  },
+  {
+    rule: 'a replication role needs an existing destination',
+    spec: { replicationConfiguration: [{ region: 'eu-west-1', roleARN: 'arn:aws:iam::111122223333:role/r' }] },
+    field: 'spec.replicationConfiguration[0].roleARN',
+    message: /set fileSystemID too/,
+  },
+  {
+    rule: 'replication references are not supported',
+    spec: { replicationConfiguration: [{ region: 'eu-west-1', kmsKeyRef: { from: { name: 'key' } } }] },
+    field: 'spec.replicationConfiguration[0].kmsKeyRef',
+    message: /set kmsKeyID/,
+  },
+  {
+    rule: "a replication zone lies in the destination's Region",
+    spec: { replicationConfiguration: [{ region: 'eu-west-1', availabilityZoneName: 'us-east-1a' }] },
+    field: 'spec.replicationConfiguration[0].availabilityZoneName',
+    message: /not in region "eu-west-1"/,
   },
   {
     rule: 'a lifecycle policy sets one transition, not two',

@@ -27,7 +27,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
-{{/* The kinds whose objects the orchestrator reconciles: one per CRD in crds/. */}}
+{{/* The kinds whose objects the orchestrator reconciles in AWS: one per efs.services.k8s.aws CRD in crds/ (FieldExport has rules of its own). */}}
 {{- define "efs-orchestrator.kinds" -}}
 filesystems mounttargets accesspoints
 {{- end -}}

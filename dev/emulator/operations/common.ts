@@ -1,5 +1,5 @@
 import { EfsError } from '../errors';
-import { type FileSystemRecord } from '../model';
+import { type FileSystemRecord, type Scope } from '../model';
 import { type OperationContext } from '../store';
 import { type JsonObject } from '../validation';
 
@@ -20,6 +20,16 @@ export function requireAvailable(fs: FileSystemRecord): void {
     throw new EfsError(
       'IncorrectFileSystemLifeCycleState',
       `File system '${fs.id}' is in the '${fs.lifecycle.state}' state; this operation needs it to be 'available'.`,
+    );
+  }
+}
+
+/** FileSystemLimitExceeded once the account has its limit of file systems in the Region. */
+export function requireRoomForFileSystem({ store, config }: OperationContext, scope: Scope): void {
+  if (store.fileSystemsIn(scope).length >= config.fileSystemLimit) {
+    throw new EfsError(
+      'FileSystemLimitExceeded',
+      `You have reached the maximum number of file systems (${config.fileSystemLimit}) for account ${scope.accountId} in ${scope.region}`,
     );
   }
 }

@@ -1,4 +1,4 @@
-/** Per-file-system settings: lifecycle configuration, backup policy, file system policy, replication. */
+/** Per-file-system settings: lifecycle configuration, backup policy, file system policy (replication: replication.ts). */
 import { EfsError, badRequest } from '../errors';
 import { type LifecyclePolicy } from '../model';
 import {
@@ -6,14 +6,12 @@ import {
   asObject,
   charLength,
   fileSystemId,
-  pageMarker,
-  maxItems,
   optionalBoolean,
   optionalArray,
   optionalEnum,
 } from '../validation';
 import { policyDocumentProblem } from './policy-document';
-import { type OperationHandler, queryValue, requireAvailable } from './common';
+import { type OperationHandler, requireAvailable } from './common';
 
 // Request rules
 
@@ -146,26 +144,6 @@ export const deleteFileSystemPolicy: OperationHandler = ({ store, scope }, { par
   requireAvailable(fs);
   delete fs.policy;
   return undefined;
-};
-
-// Replication is not emulated: no file system ever has a replication configuration.
-
-export const describeReplicationConfigurations: OperationHandler = ({ store, scope }, { query }) => {
-  maxItems(queryValue(query, 'MaxResults'), 'MaxResults', 100);
-  pageMarker(queryValue(query, 'NextToken'), 'NextToken');
-  const rawId = queryValue(query, 'FileSystemId');
-  if (rawId === undefined) return { Replications: [] };
-  const fs = store.fileSystem(scope, fileSystemId(rawId));
-  throw new EfsError('ReplicationNotFound', `File system '${fs.id}' has no replication configuration.`);
-};
-
-export const createReplicationConfiguration: OperationHandler = () => {
-  throw new EfsError('NotImplemented', 'CreateReplicationConfiguration is not supported by the EFS emulator.');
-};
-
-export const deleteReplicationConfiguration: OperationHandler = ({ store, scope }, { params }) => {
-  const fs = store.fileSystem(scope, fileSystemId(params.SourceFileSystemId, 'SourceFileSystemId'));
-  throw new EfsError('ReplicationNotFound', `File system '${fs.id}' has no replication configuration.`);
 };
 
 // Account preferences choose the id format of new resources.

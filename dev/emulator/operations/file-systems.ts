@@ -5,7 +5,7 @@ import {
   type Tag,
   type ThroughputMode,
   provisionedThroughputRange,
-  type Scope,
+  kmsKeyArn,
   fileSystemDescription,
   throughputChangeCooldownMs,
   transition,
@@ -26,7 +26,8 @@ import {
   requiredString,
 } from '../validation';
 import { tags } from './tags';
-import { type OperationHandler, queryValue, requireAvailable } from './common';
+import { refuseWhileReplicating } from './replication';
+import { type OperationHandler, queryValue, requireAvailable, requireRoomForFileSystem } from './common';
 
 // Request rules
 
@@ -147,12 +148,7 @@ export const createFileSystem: OperationHandler = (context, { body }) => {
       { FileSystemId: existing.id },
     );
   }
-  if (store.fileSystemsIn(scope).length >= config.fileSystemLimit) {
-    throw new EfsError(
-      'FileSystemLimitExceeded',
-      `You have reached the maximum number of file systems (${config.fileSystemLimit}) for account ${scope.accountId} in ${scope.region}`,
-    );
-  }
+  requireRoomForFileSystem(context, scope);
 
   const fs: FileSystemRecord = {
     seq: store.nextSeq(),
@@ -182,14 +178,6 @@ export const createFileSystem: OperationHandler = (context, { body }) => {
   store.fileSystems.set(fs.id, fs);
   return describe(context, fs);
 };
-
-/** The API reports the key as an ARN; without one, the account's default key for EFS. */
-function kmsKeyArn(kmsKeyId: string | undefined, { region, accountId }: Scope): string {
-  if (kmsKeyId === undefined) return `arn:aws:kms:${region}:${accountId}:key/e1a5710f-5e00-4000-8000-0000000000e5`;
-  if (kmsKeyId.startsWith('arn:')) return kmsKeyId;
-  if (kmsKeyId.startsWith('alias/')) return `arn:aws:kms:${region}:${accountId}:${kmsKeyId}`;
-  return `arn:aws:kms:${region}:${accountId}:key/${kmsKeyId}`;
-}
 
 export const describeFileSystems: OperationHandler = (context, { query }) => {
   const { store, scope, config } = context;
@@ -262,8 +250,10 @@ function utcSeconds(ms: number): string {
   return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export const deleteFileSystem: OperationHandler = ({ store, scope, now, config }, { params }) => {
+export const deleteFileSystem: OperationHandler = (context, { params }) => {
+  const { store, scope, now, config } = context;
   const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
+  refuseWhileReplicating(context, fs, 'delete');
   const mountTargets = store.mountTargetsOf(fs.id);
   if (mountTargets.length > 0) {
     throw new EfsError(
@@ -275,10 +265,12 @@ export const deleteFileSystem: OperationHandler = ({ store, scope, now, config }
   return undefined;
 };
 
-export const updateFileSystemProtection: OperationHandler = ({ store, scope, now, config }, { params, body }) => {
+export const updateFileSystemProtection: OperationHandler = (context, { params, body }) => {
+  const { store, scope, now, config } = context;
   const fs = store.fileSystem(scope, fileSystemId(params.FileSystemId));
   const protection = replicationOverwriteProtection(body);
   if (protection === undefined) throw badRequest('ReplicationOverwriteProtection is required (ENABLED or DISABLED)');
+  refuseWhileReplicating(context, fs, 'change the protection of');
   requireAvailable(fs);
   fs.replicationOverwriteProtection = protection;
   fs.lifecycle = transition('updating', 'available', now, config.updateDelayMs);

@@ -7,6 +7,7 @@ import { validateFileSystemSpec } from '../../domain/validate';
 import { deletedOutside, type ResourceManager } from '../kind';
 import { fileSystemDescriptor } from './descriptor';
 import { type ManagerDependencies } from '../managers';
+import { deleteReplicationFirst, syncReplication } from './replication';
 
 export function fileSystemManager({
   efs,
@@ -29,7 +30,11 @@ export function fileSystemManager({
         await efs.apply(id, operation);
         applied.push(describeOperation(operation));
       }
-      return applied;
+      const replication = await syncReplication(efs, id, spec);
+      return {
+        applied: [...applied, ...replication.applied],
+        status: { replicationConfigurationStatus: replication.replicationConfigurationStatus },
+      };
     },
     async ownershipEvidence(ref, id) {
       const fs = await efs.describeFileSystem(id);
@@ -37,6 +42,7 @@ export function fileSystemManager({
     },
     claim: (ref, id) => efs.tagResource(id, ownTags(ref)),
     async delete(id) {
+      await deleteReplicationFirst(efs, id);
       try {
         await efs.deleteFileSystem(id);
       } catch (err) {

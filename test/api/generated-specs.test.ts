@@ -47,7 +47,10 @@ function efsClient(endpoint: string): EFSClient {
     endpoint,
     region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
+    // The emulator throttles by rate as AWS does; this test's calls come faster than that, so the
+    // client paces itself after a throttle as the SDK's adaptive mode does against AWS.
+    retryMode: 'adaptive',
+    maxAttempts: 10,
   });
   client.middlewareStack.add(
     (next) => (args) => {

@@ -196,6 +196,8 @@ describe('emulatorComponent', () => {
     const url = `http://127.0.0.1:${port}`;
     expect(running.env).toEqual({
       AWS_ENDPOINT_URL_EFS: url,
+      // The local STS is served on the same port.
+      AWS_ENDPOINT_URL_STS: url,
       EFS_EMULATOR_ADMIN_URL: `${url}/__admin`,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

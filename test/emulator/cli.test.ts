@@ -203,7 +203,11 @@ describe('emulatorComponent', () => {
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     });
-    expect(running.endpoints).toEqual({ 'EFS endpoint': url, 'EFS emulator admin API': `${url}/__admin` });
+    expect(running.endpoints).toEqual({
+      'EFS endpoint': url,
+      'STS endpoint': url,
+      'EFS emulator admin API': `${url}/__admin`,
+    });
     expect(running.children.map((c) => c.name)).toEqual(['efs-emulator']);
 
     const created = await efsClient(running.env.AWS_ENDPOINT_URL_EFS as string).send(

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { kinds } from '../../src/api/kinds';
+import { companionKinds, kinds } from '../../src/api/kinds';
+import { observerWorkflowType } from '../../src/api/observer-contract';
 import { replayFile, quietLogger } from '../../src/history/replay';
 
 /**
@@ -16,7 +17,13 @@ test('there is at least one recorded history of a full create run', () => {
   expect(fixtures.length).toBeGreaterThan(0);
 });
 
-test.each(Object.values(kinds).map((k) => k.workflowType))('every kind has a recorded history: %s', (workflowType) => {
+/** Every workflow type the worker runs: each kind's, each companion kind's and the observer's. */
+const workflowTypes = [
+  ...[...Object.values(kinds), ...Object.values(companionKinds)].map((k) => k.workflowType),
+  observerWorkflowType,
+];
+
+test.each(workflowTypes)('every workflow type has a recorded history: %s', (workflowType) => {
   const recorded = fixtures.filter((file) =>
     fs.readFileSync(path.join(fixturesDir, file), 'utf8').includes(`"name": "${workflowType}"`),
   );

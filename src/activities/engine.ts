@@ -69,7 +69,8 @@ export function createKindActivities(
       classified(async () => {
         const [spec, parentId] = createArguments(rest);
         const manager = await managerOf();
-        const resource = created(manager, await manager.create(ref, spec, parentId));
+        const made = await manager.create(ref, spec, parentId);
+        const resource = { ...created(manager, made.description), ...(made.settled ? { settled: true } : {}) };
         deps.log.info(`${descriptor.noun} created or found by its token`, {
           ...ref,
           kind: descriptor.kind,

@@ -167,4 +167,9 @@ export const workflowPatches = {
    * instead of a polling activity and a per-object drift timer.
    */
   observer: 'observer',
+  /**
+   * A create that made the resource exactly as the spec asks (CreatedResource.settled) ends its
+   * pass once the resource is ready, with no apply and read-back.
+   */
+  settledByCreate: 'settled-by-create',
 } as const;

@@ -119,9 +119,11 @@ export class EfsGateway {
   constructor(readonly client: EFSClient) {}
 
   /** Creates the file system, or finds the one an earlier attempt created with the same token. */
-  async createFileSystem(input: CreateFileSystemCommandInput): Promise<FileSystemDescription> {
+  async createFileSystem(
+    input: CreateFileSystemCommandInput,
+  ): Promise<{ fileSystem: FileSystemDescription; foundByToken: boolean }> {
     try {
-      return await this.client.send(new CreateFileSystemCommand(input));
+      return { fileSystem: await this.client.send(new CreateFileSystemCommand(input)), foundByToken: false };
     } catch (err) {
       if ((err as { name?: unknown }).name !== 'FileSystemAlreadyExists') throw err;
       const existingId = (err as { FileSystemId?: unknown }).FileSystemId;
@@ -130,7 +132,7 @@ export class EfsGateway {
           ? await this.describeFileSystem(existingId)
           : await this.findByCreationToken(input.CreationToken ?? '');
       if (!existing) throw err;
-      return existing;
+      return { fileSystem: existing, foundByToken: true };
     }
   }
 

@@ -30,6 +30,26 @@ export function settingsToRead(spec: FileSystemSpec | undefined): { lifecycle: b
   return { lifecycle: spec?.lifecyclePolicies !== undefined, backup: backup === 'ENABLED' || backup === 'DISABLED' };
 }
 
+/**
+ * Whether a file system just created from `spec` already is as the spec asks: CreateFileSystem
+ * sets the tags, throughput and backup (as ACK does), and a new file system has no policy, no
+ * lifecycle policies, no replication and its overwrite protection on. Anything else the spec
+ * manages is left to an apply and its read-back.
+ */
+export function nothingToApplyAfterCreate(spec: FileSystemSpec | undefined): boolean {
+  const s = spec ?? {};
+  const protection = s.fileSystemProtection?.replicationOverwriteProtection;
+  return (
+    (s.policy === undefined || s.policy === null) &&
+    (s.lifecyclePolicies === undefined || normalizeLifecycle(s.lifecyclePolicies).length === 0) &&
+    (protection === undefined || protection === 'ENABLED') &&
+    (s.replicationConfiguration ?? []).length === 0 &&
+    (s.backupPolicy?.status === undefined ||
+      s.backupPolicy.status === 'ENABLED' ||
+      s.backupPolicy.status === 'DISABLED')
+  );
+}
+
 export type UpdateOperation =
   | { op: 'TagResource'; tags: AwsTag[] }
   | { op: 'UntagResource'; keys: string[] }

@@ -89,6 +89,18 @@ export interface LegacyBehaviour {
 export interface CreatedResource {
   id: string;
   status: StatusFields;
+  /** Made just now exactly as the spec asks (see Creation.settled): the pass has nothing to apply. */
+  settled?: boolean;
+}
+
+/** What a resource manager's create returns. */
+export interface Creation<Description> {
+  description: Description;
+  /**
+   * Made by this call (not found by its token: an earlier attempt may have used an older spec) with
+   * every setting the spec manages, so a read-back would find nothing to apply.
+   */
+  settled: boolean;
 }
 
 /** The calls an apply made, in words (e.g. "UpdateFileSystem elastic"); empty when AWS already matched. */
@@ -108,7 +120,7 @@ export interface ResourceManager<Spec = unknown, Description = unknown> {
   /** The parent's AWS id once it can take this resource; RecoverableError until then. */
   resolveParent?(spec: Spec | undefined, namespace: string): Promise<string>;
   /** Finds or creates the resource for this object (idempotent: a retry finds the same one). */
-  create(ref: ObjectRef, spec: Spec | undefined, parentId: string | undefined): Promise<Description>;
+  create(ref: ObjectRef, spec: Spec | undefined, parentId: string | undefined): Promise<Creation<Description>>;
   /** A resource an earlier run may have created for this object. */
   find?(ref: ObjectRef): Promise<string | undefined>;
   /** The one place that decides whether an existing resource may be taken over; undefined when AWS has none. */

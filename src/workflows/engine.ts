@@ -84,9 +84,9 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     if (!readOnly) await life.ensureFinalizer();
     if (!ownId() && managed) await adopt(snapshot, readOnly);
     const desired = readOnly ? snapshot : await resolveReferences(snapshot);
-    if (!ownId()) await create(desired);
+    const settledByCreate = !ownId() && (await create(desired));
     let observed = await waitUntilReady();
-    if (managed && !readOnly) observed = await applySpec(desired, driftCheck, observed);
+    if (managed && !readOnly && !settledByCreate) observed = await applySpec(desired, driftCheck, observed);
     const id = ownId();
     const summary = readOnly
       ? `${words(id)} is available (read-only: observed, never changed)`
@@ -115,8 +115,11 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     return { ...snapshot, spec: resolved.spec as ObjectSnapshot['spec'] };
   }
 
-  /** Finds or creates the resource (inside its parent, once the parent can take it) and reports it creating. */
-  async function create(snapshot: ObjectSnapshot): Promise<void> {
+  /**
+   * Finds or creates the resource (inside its parent, once the parent can take it) and reports it
+   * creating. True when the create made it exactly as the spec asks: nothing is left to apply.
+   */
+  async function create(snapshot: ObjectSnapshot): Promise<boolean> {
     if (kind.parent && types.resolveParent) {
       const resolveParent = types.resolveParent;
       st.fileSystemId = await life.step('waiting for the file system', (a) =>
@@ -135,6 +138,8 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       },
       created.status,
     );
+    // Histories recorded before `settled` existed never call patched here, so they replay as they ran.
+    return created.settled && wf.patched(workflowPatches.settledByCreate);
   }
 
   /** Apply, let AWS settle, read back: synced only once a read shows nothing left to change. */
@@ -303,14 +308,14 @@ function call<T = unknown>(group: KindActivities, name: string, ...args: unknown
  * What a create or adopt step returned. Histories recorded before the engine was shared hold the
  * older shapes: a FileSystem's {fileSystemId, status}, another kind's bare status with its id field.
  */
-function createdResource(result: unknown, idField: string): { id: string; status: StatusFields } {
+function createdResource(result: unknown, idField: string): { id: string; status: StatusFields; settled: boolean } {
   const r = (result ?? {}) as Record<string, unknown>;
   if (typeof r.status === 'object' && r.status !== null) {
     const id = r.id ?? r.fileSystemId;
-    return { id: typeof id === 'string' ? id : '', status: r.status as StatusFields };
+    return { id: typeof id === 'string' ? id : '', status: r.status as StatusFields, settled: r.settled === true };
   }
   const id = r[idField];
-  return { id: typeof id === 'string' ? id : '', status: r as StatusFields };
+  return { id: typeof id === 'string' ? id : '', status: r as StatusFields, settled: false };
 }
 
 /**

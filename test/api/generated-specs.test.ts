@@ -66,7 +66,7 @@ async function availableFileSystem(spec: FileSystemSpec, meta: { namespace: stri
   const input = createFileSystemInput(spec, meta);
   // Available on the next read: no test waits on the emulator's default creation delay.
   await admin.holdInCreating({ creationToken: input.CreationToken ?? '' }, 0);
-  const created = await gateway.createFileSystem(input);
+  const { fileSystem: created } = await gateway.createFileSystem(input);
   const id = created.FileSystemId ?? '';
   fileSystems.push(id);
   for (let i = 0; (await gateway.describeFileSystem(id))?.LifeCycleState !== 'available'; i++) {

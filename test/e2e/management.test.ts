@@ -86,6 +86,31 @@ async function syncedId(name: string): Promise<string> {
   return obj.status?.fileSystemID as string;
 }
 
+test('a create made exactly as the spec asks is synced once available, with no read-back of what it set', async () => {
+  const reads = ['DescribeFileSystemPolicy', 'DescribeReplicationConfigurations', 'DescribeBackupPolicy'];
+  const writes = ['TagResource', 'PutBackupPolicy', 'PutFileSystemPolicy', 'UpdateFileSystem'];
+  const counted = async (): Promise<number[]> => {
+    const { operations } = await ctx.admin.counters();
+    return [...reads, ...writes].map((op) => operations[op]?.requests ?? 0);
+  };
+  const before = await counted();
+  await applyFileSystem(ctx, 'settled', {
+    throughputMode: 'elastic',
+    backupPolicy: { status: 'ENABLED' },
+    tags: [{ key: 'team', value: 'b' }],
+  });
+  const id = await syncedId('settled');
+  expect(await counted()).toEqual(before);
+  expect(await tagsOf(id)).toMatchObject({ team: 'b' });
+  expect((await describe1(id))?.ThroughputMode).toBe('elastic');
+  expect((await efs.send(new DescribeBackupPolicyCommand({ FileSystemId: id }))).BackupPolicy?.Status).toMatch(
+    /^ENABL/,
+  );
+  await deleteObject(ctx, 'FileSystem', 'settled');
+  await waitForGone(ctx, 'FileSystem', 'settled');
+  expect((await describe1(id).catch(() => undefined))?.LifeCycleState ?? 'deleted').toBe('deleted');
+});
+
 test('spec updates: throughput to elastic, protection DISABLED, backups, lifecycle, policy, tags', async () => {
   await applyFileSystem(ctx, 'updates', { throughputMode: 'bursting', tags: [{ key: 'team', value: 'a' }] });
   const id = await syncedId('updates');

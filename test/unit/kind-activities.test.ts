@@ -14,7 +14,7 @@ function activitiesWith(overrides: Partial<ResourceManager<unknown, { id: string
     validate: () => [],
     create: async (...args) => {
       seen.push(['create', ...args]);
-      return { id: 'fsmt-1', state: 'creating' };
+      return { description: { id: 'fsmt-1', state: 'creating' }, settled: false };
     },
     adopt: async () => undefined,
     describe: async () => undefined,
@@ -61,6 +61,18 @@ describe('the generic activities of a kind', () => {
       ['create', ref, spec, 'fs-1'],
       ['apply', ref, 'fsmt-1', spec],
     ]);
+  });
+
+  it('a create that settled the resource says so; one that did not leaves the field out', async () => {
+    const settled = activitiesWith({
+      create: async () => ({ description: { id: 'fsmt-2', state: 'creating' }, settled: true }),
+    });
+    await expect(settled.call('createMountTarget', ref, spec, 'fs-1')).resolves.toEqual({
+      id: 'fsmt-2',
+      status: { mountTargetID: 'fsmt-2', lifeCycleState: 'creating' },
+      settled: true,
+    });
+    await expect(activitiesWith().call('createMountTarget', ref, spec, 'fs-1')).resolves.not.toHaveProperty('settled');
   });
 
   it('accept the arguments of calls scheduled before the engine was shared (retried after a deploy)', async () => {

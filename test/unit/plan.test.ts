@@ -1,6 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
+import { type FileSystemSpec } from '../../src/api/filesystem';
+import { createFileSystemInput } from '../../src/domain/filesystem';
 import {
   normalizeLifecycle,
+  nothingToApplyAfterCreate,
   planUpdates,
   samePolicy,
   settingsToRead,
@@ -164,5 +167,56 @@ describe('settingsToRead: only what the spec manages is read back', () => {
   test('each is read once the spec sets it (an empty lifecycle list manages it too)', () => {
     expect(settingsToRead({ lifecyclePolicies: [] })).toEqual({ lifecycle: true, backup: false });
     expect(settingsToRead({ backupPolicy: { status: 'ENABLED' } })).toEqual({ lifecycle: false, backup: true });
+  });
+});
+
+describe('nothingToApplyAfterCreate: a new file system already is as the spec asks', () => {
+  const meta = { namespace: 'team-a', name: 'fs1', uid: 'u-1' };
+  /** What AWS holds right after CreateFileSystem with the input the spec makes, before any other call. */
+  function justCreated(spec: FileSystemSpec): ObservedSettings {
+    const input = createFileSystemInput(spec, meta);
+    return observed(
+      { backupStatus: input.Backup ? 'ENABLED' : 'DISABLED' },
+      {
+        Tags: input.Tags,
+        ThroughputMode: input.ThroughputMode ?? 'bursting',
+        ProvisionedThroughputInMibps: input.ProvisionedThroughputInMibps,
+      },
+    );
+  }
+  const ownOf = createFileSystemInput({}, meta).Tags?.filter((t) => t.Key?.startsWith('efs-orchestrator')) ?? [];
+
+  test.each<[string, FileSystemSpec]>([
+    ['an empty spec', {}],
+    [
+      'tags',
+      {
+        tags: [
+          { key: 'team', value: 'a' },
+          { key: 'Name', value: 'shared' },
+        ],
+      },
+    ],
+    ['provisioned throughput', { throughputMode: 'provisioned', provisionedThroughputInMiBps: 64 }],
+    ['elastic throughput', { throughputMode: 'elastic' }],
+    ['backups on', { backupPolicy: { status: 'ENABLED' } }],
+    ['backups off', { backupPolicy: { status: 'DISABLED' } }],
+    ['no lifecycle policies', { lifecyclePolicies: [] }],
+    ['overwrite protection on (the default)', { fileSystemProtection: { replicationOverwriteProtection: 'ENABLED' } }],
+    ['no policy', { policy: null }],
+    ['no replication', { replicationConfiguration: [] }],
+  ])('%s: settled, and the planner agrees there is nothing to apply', (_what, spec) => {
+    expect(nothingToApplyAfterCreate(spec)).toBe(true);
+    expect(planUpdates(spec, justCreated(spec), ownOf)).toEqual([]);
+  });
+
+  test.each<[string, FileSystemSpec]>([
+    ['a policy', { policy: '{"Version":"2012-10-17","Statement":[]}' }],
+    ['lifecycle policies', { lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }] }],
+    ['overwrite protection off', { fileSystemProtection: { replicationOverwriteProtection: 'DISABLED' } }],
+    ['a replication', { replicationConfiguration: [{ region: 'eu-west-1' }] }],
+  ])('%s: not settled, an apply makes it', (_what, spec) => {
+    expect(nothingToApplyAfterCreate(spec)).toBe(false);
+    expect(nothingToApplyAfterCreate(undefined)).toBe(true);
   });
 });

@@ -278,6 +278,28 @@ describe('the engine, on a fake kind', () => {
     });
   });
 
+  it('a create that made the resource exactly as the spec asks ends its pass once ready, with no apply; the drift check applies', async () => {
+    const world = new FakeWorld();
+    world.behaviour.createWidget = async () => ({
+      id: 'widget-9',
+      status: { widgetID: 'widget-9', lifeCycleState: 'creating' },
+      settled: true,
+    });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }), { resyncIntervalSeconds: 2 });
+      await passHandled(handle, 1);
+      expect(synced(world, 1)).toBe(true);
+      const firstPass = steps(await history(handle));
+      expect(firstPass).toContain('activity createWidget');
+      expect(firstPass).not.toContain('activity applyWidget');
+      expect(world.named('applyWidget')).toHaveLength(0);
+      // Only the create's own pass skips the read-back: the next one (here the drift timer) applies.
+      await until('the drift check applied', () => world.named('applyWidget').length >= 1);
+      expect(world.named('createWidget')).toHaveLength(1);
+      await handle.terminate();
+    });
+  });
+
   it('a wait is a watch handed to the observer and a condition on its signal: no polling, an older answer ignored', async () => {
     const world = new FakeWorld();
     // The observer does not answer by itself here: the test is the observer.

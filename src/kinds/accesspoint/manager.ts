@@ -14,7 +14,10 @@ export function accessPointManager(
     validate: validateAccessPointSpec,
     resolveParent: (spec, namespace) => resolveFileSystem(deps, spec ?? {}, namespace),
     // Idempotent by its ClientToken, derived from the object's uid.
-    create: (ref, spec, fileSystemId) => efs.createAccessPoint(createAccessPointInput(spec, fileSystemId ?? '', ref)),
+    create: async (ref, spec, fileSystemId) => ({
+      description: await efs.createAccessPoint(createAccessPointInput(spec, fileSystemId ?? '', ref)),
+      settled: false,
+    }),
     adopt: (id) => efs.describeAccessPoint(id),
     describe: (id) => efs.describeAccessPoint(id),
     idOf: (ap) => ap.AccessPointId ?? '',

@@ -2,7 +2,7 @@ import { type FileSystemDescription } from '@aws-sdk/client-efs';
 import { type FileSystemSpec } from '../../api/filesystem';
 import { RecoverableError } from '../../domain/errors';
 import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../../domain/filesystem';
-import { describeOperation, planUpdates, settingsToRead } from '../../domain/plan';
+import { describeOperation, nothingToApplyAfterCreate, planUpdates, settingsToRead } from '../../domain/plan';
 import { validateFileSystemSpec } from '../../domain/validate';
 import { deletedOutside, type ResourceManager } from '../kind';
 import { fileSystemDescriptor } from './descriptor';
@@ -15,7 +15,10 @@ export function fileSystemManager({
 }: ManagerDependencies): ResourceManager<FileSystemSpec, FileSystemDescription> {
   return {
     validate: (spec) => validateFileSystemSpec(spec),
-    create: (ref, spec) => efs.createFileSystem(createFileSystemInput(spec, ref)),
+    async create(ref, spec) {
+      const { fileSystem, foundByToken } = await efs.createFileSystem(createFileSystemInput(spec, ref));
+      return { description: fileSystem, settled: !foundByToken && nothingToApplyAfterCreate(spec) };
+    },
     find: async (ref) => (await efs.findByCreationToken(creationTokenFor(ref.uid)))?.FileSystemId,
     adopt: (id) => efs.describeFileSystem(id),
     describe: (id) => efs.describeFileSystem(id),

@@ -36,9 +36,9 @@ export function mountTargetManager(
             'A file system has one mount target per subnet: delete this object, or give it another subnet',
           );
         }
-        return existing;
+        return { description: existing, settled: false };
       }
-      return efs.createMountTarget(input);
+      return { description: await efs.createMountTarget(input), settled: false };
     },
     adopt: (id) => efs.describeMountTarget(id),
     describe: (id) => efs.describeMountTarget(id),

@@ -170,7 +170,9 @@ test('throttling on half of the EFS calls: everything converges, and ACK.Recover
   startOrchestrator(ctx, 'run');
   const names = ['t1', 't2', 't3'];
   for (const name of names) {
-    const obj = await applyFileSystem(ctx, name);
+    // Lifecycle policies are not set by CreateFileSystem: each object makes its apply and read-back
+    // calls too, so the throttling meets more than one call per object.
+    const obj = await applyFileSystem(ctx, name, { lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }] });
     await ctx.admin.holdInCreating({ creationToken: creationTokenFor(obj.metadata.uid) }, 8_000);
   }
   const seen: string[] = [];

@@ -80,7 +80,11 @@ test(`three workers share one budget of ${budget} EFS calls a second: ${objects}
   startOrchestrator(ctx, 'watcher', env);
   await Promise.all(workers.map((w) => w.waitForLog('"worker ready"', 120_000)));
 
-  const applied = await Promise.all(Array.from({ length: objects }, (_, i) => applyFileSystem(ctx, `budget-${i}`)));
+  // Lifecycle policies are not set by CreateFileSystem: each object also applies its spec on the EFS queue.
+  const spec = { lifecyclePolicies: [{ transitionToIA: 'AFTER_30_DAYS' }] };
+  const applied = await Promise.all(
+    Array.from({ length: objects }, (_, i) => applyFileSystem(ctx, `budget-${i}`, spec)),
+  );
   const refs = applied.map((o) => ({ name: o.metadata.name, uid: o.metadata.uid }));
   for (const { name } of refs) await waitForCondition(ctx, name, ConditionType.synced, 'True', 300_000);
 

@@ -70,7 +70,10 @@ export function createKindActivities(
         const [spec, parentId] = createArguments(rest);
         const manager = await managerOf();
         const made = await manager.create(ref, spec, parentId);
-        const resource = { ...created(manager, made.description), ...(made.settled ? { settled: true } : {}) };
+        const resource = {
+          ...created(manager, made.description),
+          ...(made.settled ? { settled: true, ...(made.slow ? { slow: made.slow } : {}) } : {}),
+        };
         deps.log.info(`${descriptor.noun} created or found by its token`, {
           ...ref,
           kind: descriptor.kind,

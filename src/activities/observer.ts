@@ -9,9 +9,20 @@ import {
   watchesQuery,
   type Observation,
   type ObserverRound,
+  type SlowReadMemory,
+  type SlowSettings,
   type Watch,
 } from '../api/observer-contract';
-import { answerWatch, planRound, type KindStates, type ListedCollection, type RoundPlan } from '../domain/observer';
+import {
+  answerSlowRead,
+  answerWatch,
+  planRound,
+  planSlowReads,
+  type KindStates,
+  type ListedCollection,
+  type RoundPlan,
+} from '../domain/observer';
+import { type SlowValues } from '../domain/slow-reads';
 import { type ResourceManager } from '../kinds/kind';
 import { type Logger } from '../shared/log';
 import { type AwsTarget, type AwsTargets } from './partitions';
@@ -22,6 +33,8 @@ export interface ObserverSettings {
   requestsPerSecond: number;
   /** Seconds between looks at resources nobody waits on (drift of the settings AWS lists). */
   sweepSeconds: number;
+  /** Seconds between reads of each watched file system's settings DescribeFileSystems does not return. */
+  slowReadSeconds: number;
 }
 
 export interface ObserverDependencies {
@@ -39,6 +52,12 @@ export interface ObserverDependencies {
 const roundMs = 60_000;
 /** How often the loop asks its workflow for the watches when it has nothing to look at. */
 const idleMs = 500;
+/**
+ * Seconds of the observer's budget one look may spend on slow reads: after a backlog (a lost
+ * memory, an observer that was down) they drain over several looks, and waits are still answered
+ * within seconds.
+ */
+const slowReadBudgetSeconds = 2;
 
 type Description = Record<string, unknown>;
 
@@ -85,7 +104,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
     },
 
     /** One round of the loop, in the observer's partition (rounds recorded before partitions: the process's). */
-    async runObserver(partition?: AwsPartition): Promise<ObserverRound> {
+    async runObserver(partition?: AwsPartition, slowReadsSoFar?: SlowReadMemory): Promise<ObserverRound> {
       const ctx = Context.current();
       const client = ctx.client;
       const target = partition ? await deps.targets.targetOf(partition) : await deps.targets.current();
@@ -94,8 +113,11 @@ export function createObserverActivities(deps: ObserverDependencies) {
       const pacer = new Pacer(deps.settings.requestsPerSecond, ctx);
       const settled = new Map<string, number>();
       const known = { fileSystems: 0, accessPoints: 0 };
-      const resumed = ctx.info.heartbeatDetails as { lastSweepAt?: number } | undefined;
+      const resumed = ctx.info.heartbeatDetails as { lastSweepAt?: number; slowReads?: SlowReadMemory } | undefined;
       let lastSweepAt = resumed?.lastSweepAt ?? 0;
+      let slowReads = resumed?.slowReads ?? slowReadsSoFar;
+      const slowReadMs = deps.settings.slowReadSeconds * 1000;
+      const slowReadBudget = Math.max(1, Math.floor(deps.settings.requestsPerSecond * slowReadBudgetSeconds));
       const endAt = Date.now() + roundMs;
       const tell = async (
         watch: Watch,
@@ -117,7 +139,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
         }
       };
       while (Date.now() < endAt && !ctx.cancellationSignal.aborted) {
-        ctx.heartbeat({ lastSweepAt });
+        ctx.heartbeat({ lastSweepAt, slowReads });
         let watches: Watch[];
         try {
           watches = (await observer.query(watchesQuery)).filter((w) => settled.get(w.workflowId) !== w.ticket);
@@ -129,13 +151,21 @@ export function createObserverActivities(deps: ObserverDependencies) {
         const sweepDue = Date.now() - lastSweepAt >= deps.settings.sweepSeconds * 1000;
         const plan = planRound({ watches, known, sweepDue });
         if (sweepDue) lastSweepAt = Date.now();
-        if (plan.requests === 0) {
+        const slow = planSlowReads({
+          watches,
+          memory: slowReads,
+          now: Date.now(),
+          intervalMs: slowReadMs,
+          requestBudget: slowReadBudget,
+        });
+        slowReads = slow.memory;
+        if (plan.requests === 0 && slow.read.length === 0) {
           await ctx.sleep(idleMs);
           continue;
         }
-        const sight = await look(calls, plan, pacer, known);
+        const sight = plan.requests > 0 ? await look(calls, plan, pacer, known) : undefined;
         for (const watch of watches) {
-          const seen = sight.of(watch);
+          const seen = sight?.of(watch);
           if (!seen) continue;
           let description = seen.description;
           // A listing may lag a create: only a describe by id says a wanted resource is gone.
@@ -151,10 +181,57 @@ export function createObserverActivities(deps: ObserverDependencies) {
           const answer = answerWatch(watch, description, deps.statesOf(watch.kind));
           if (answer) await tell(watch, answer, description);
         }
+        for (const watch of slow.read) {
+          if (settled.get(watch.workflowId) === watch.ticket || !watch.slow) continue;
+          let values: SlowValues;
+          try {
+            values = await readSlowSettings(calls, watch.fileSystemId, watch.slow.settings, pacer);
+          } catch (err) {
+            // A file system that is gone is told by the listing; any other failure is read again next look.
+            if ((err as { name?: string }).name === 'FileSystemNotFound') continue;
+            slowReads.pending.push(watch.workflowId);
+            deps.log.warn('observer: reading slow settings failed', {
+              resourceId: watch.resourceId,
+              error: String(err),
+            });
+            continue;
+          }
+          const answer = answerSlowRead(watch, values);
+          if (answer) await tell(watch, answer, undefined);
+        }
       }
-      return { settled: [...settled].map(([id, ticket]) => ({ workflowId: id, ticket })) };
+      return {
+        settled: [...settled].map(([id, ticket]) => ({ workflowId: id, ticket })),
+        ...(slowReads ? { slowReads } : {}),
+      };
     },
   };
+
+  /** The slow settings a watch names, one paced request each (read one by one so the pace holds). */
+  async function readSlowSettings(
+    calls: PartitionCalls,
+    fileSystemId: string,
+    settings: SlowSettings,
+    pacer: Pacer,
+  ): Promise<SlowValues> {
+    const values: SlowValues = { lifecyclePolicies: [], backupStatus: undefined, policy: null };
+    const none: SlowSettings = { lifecycle: false, backup: false, policy: false };
+    if (settings.lifecycle) {
+      await pacer.next();
+      values.lifecyclePolicies = (
+        await calls.efs.slowSettings(fileSystemId, { ...none, lifecycle: true })
+      ).lifecyclePolicies;
+    }
+    if (settings.backup) {
+      await pacer.next();
+      values.backupStatus = (await calls.efs.slowSettings(fileSystemId, { ...none, backup: true })).backupStatus;
+    }
+    if (settings.policy) {
+      await pacer.next();
+      values.policy = (await calls.efs.slowSettings(fileSystemId, { ...none, policy: true })).policy;
+    }
+    return values;
+  }
 
   async function describeOne(calls: PartitionCalls, kind: string, id: string): Promise<Description | undefined> {
     return (await calls.managerFor(kind).describe(id)) as Description | undefined;

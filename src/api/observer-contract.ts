@@ -39,6 +39,34 @@ export interface Watch {
   ticket: number;
   /** For `changed`: the fingerprint of what the object last saw (see fingerprintOf). */
   seen?: string;
+  /**
+   * For `changed`: the settings DescribeFileSystems does not return that the spec manages, read at
+   * the observer's slow cadence, and their fingerprint as the object last left them (absent in
+   * watches of older workflows and of specs that manage none).
+   */
+  slow?: SlowWatch;
+}
+
+/** Which of the settings DescribeFileSystems does not return a spec manages (src/domain/slow-reads.ts). */
+export interface SlowSettings {
+  lifecycle: boolean;
+  backup: boolean;
+  policy: boolean;
+}
+
+export interface SlowWatch {
+  settings: SlowSettings;
+  /** The fingerprint of those settings as AWS held them after the object's last pass (slowFingerprint). */
+  seen: string;
+}
+
+/**
+ * The observer's memory of its slow reads, carried from round to round: every watch whose turn
+ * came by `upTo` was read, but those in `pending` (workflow ids: deferred by the budget or failed).
+ */
+export interface SlowReadMemory {
+  upTo: number;
+  pending: string[];
 }
 
 export interface Observation {
@@ -56,11 +84,15 @@ export interface ObserverInput {
   partition: AwsPartition;
   /** Watches handed over by continue-as-new. */
   watches?: Watch[];
+  /** The slow reads' memory handed over by continue-as-new (absent: every watch is read at its next look). */
+  slowReads?: SlowReadMemory;
 }
 
 /** What one run of the observation loop settled: watches answered (or whose workflow is gone). */
 export interface ObserverRound {
   settled: { workflowId: string; ticket: number }[];
+  /** Where the slow reads stand, for the next round (absent in rounds recorded before slow reads). */
+  slowReads?: SlowReadMemory;
 }
 
 export const watchSignal = defineSignal<[Watch]>('watch');

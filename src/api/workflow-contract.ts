@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { type FileSystemSpec } from './filesystem';
+import { type SlowWatch } from './observer-contract';
 
 /**
  * The contract between the watcher (which starts and signals workflows), the workflow, and the
@@ -78,6 +79,8 @@ export interface CarriedState {
   watchUntil?: 'ready' | 'gone' | 'changed' | 'released';
   /** The observer's fingerprint of the resource as last seen ready (a change of it is drift). */
   seenFingerprint?: string;
+  /** The slow settings the last pass left (its apply's, or a settled create's), for the observer to read. */
+  slowWatch?: SlowWatch;
 }
 
 export interface StorageState {

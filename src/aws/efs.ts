@@ -38,6 +38,8 @@ import {
 } from '@aws-sdk/client-efs';
 import { Readable } from 'node:stream';
 import { type ObservedSettings, type UpdateOperation } from '../domain/plan';
+import { type SlowValues } from '../domain/slow-reads';
+import { type SlowSettings } from '../api/observer-contract';
 import { type AwsCredentialIdentityProvider } from './assume-role';
 import { instrumentEfsClient } from '../metrics/efs';
 
@@ -185,7 +187,7 @@ export class EfsGateway {
 
   /**
    * Everything the update planner compares: the description and the per-setting reads, skipping
-   * the ones `reads` says the spec does not manage (see settingsToRead).
+   * the ones `reads` says the spec does not manage (see settingsToRead); the policy is always read.
    */
   async observeSettings(
     fileSystemId: string,
@@ -193,6 +195,14 @@ export class EfsGateway {
   ): Promise<ObservedSettings | undefined> {
     const fileSystem = await this.describeFileSystem(fileSystemId);
     if (!fileSystem) return undefined;
+    return { fileSystem, ...(await this.slowSettings(fileSystemId, { ...reads, policy: true })) };
+  }
+
+  /**
+   * The settings DescribeFileSystems does not return, one request each that `reads` asks for (an
+   * unread one comes back empty). A file system that is gone throws FileSystemNotFound.
+   */
+  async slowSettings(fileSystemId: string, reads: SlowSettings): Promise<SlowValues> {
     const [lifecycle, backup, policy] = await Promise.all([
       reads.lifecycle
         ? this.client.send(new DescribeLifecycleConfigurationCommand({ FileSystemId: fileSystemId }))
@@ -203,13 +213,16 @@ export class EfsGateway {
             throw err;
           })
         : { BackupPolicy: undefined },
-      this.client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId })).catch((err: unknown) => {
-        if ((err as { name?: unknown }).name === 'PolicyNotFound') return { Policy: undefined };
-        throw err;
-      }),
+      reads.policy
+        ? this.client
+            .send(new DescribeFileSystemPolicyCommand({ FileSystemId: fileSystemId }))
+            .catch((err: unknown) => {
+              if ((err as { name?: unknown }).name === 'PolicyNotFound') return { Policy: undefined };
+              throw err;
+            })
+        : { Policy: undefined },
     ]);
     return {
-      fileSystem,
       lifecyclePolicies: lifecycle.LifecyclePolicies ?? [],
       backupStatus: backup.BackupPolicy?.Status,
       policy: policy.Policy ?? null,

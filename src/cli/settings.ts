@@ -72,6 +72,18 @@ export const workerTuningSettings = {
     description: "Seconds between the observer's looks at synced resources (drift of the settings AWS lists)",
     parse: parsers.positiveNumber,
   }),
+  observerSlowReadSeconds: setting({
+    flag: 'observer-slow-read-interval',
+    env: 'OBSERVER_SLOW_READ_SECONDS',
+    default: 3600,
+    description:
+      "Seconds between the observer's reads of each synced file system's settings AWS does not list (backup policy, lifecycle configuration, policy), the objects' turns spread over the interval",
+    parse: (raw: string): number => {
+      const value = parsers.positiveNumber(raw);
+      if (value === 0) throw new ConfigError('slow reads need an interval: give a number of seconds above 0');
+      return value;
+    },
+  }),
 };
 
 export const watcherSettings = {
@@ -92,9 +104,9 @@ export const watcherSettings = {
   resyncIntervalSeconds: setting({
     flag: 'resync-interval',
     env: 'RESYNC_INTERVAL_SECONDS',
-    default: 3600,
+    default: 86400,
     description:
-      'Seconds between full drift checks of an idle object (policies and other settings AWS does not list; the observer watches the rest)',
+      "Seconds between full drift checks of an idle object: a daily safety pass (the observer watches every setting, the ones AWS does not list at OBSERVER_SLOW_READ_SECONDS), for what it cannot see: a lost watch, a policy set on a file system whose spec has none, a mount target's security groups",
     parse: parsers.positiveNumber,
   }),
   relistIntervalSeconds: setting({

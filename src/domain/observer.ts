@@ -1,4 +1,5 @@
-import { type Observation, type Watch } from '../api/observer-contract';
+import { type Observation, type SlowReadMemory, type SlowSettings, type Watch } from '../api/observer-contract';
+import { slowFingerprint, type SlowValues } from './slow-reads';
 
 /**
  * The observer's pure decisions: which EFS requests one round makes for the watches it holds
@@ -136,4 +137,73 @@ export function answerWatch(
     case 'changed':
       return fingerprint !== watch.seen ? { outcome: 'changed', ...seen } : undefined;
   }
+}
+
+/**
+ * Where in every slow-read interval a watch's turn comes: fixed by its workflow id (FNV-1a), so the
+ * turns of many objects spread over the interval instead of coming at once.
+ */
+export function slowTurnOffset(workflowId: string, intervalMs: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < workflowId.length; i++) {
+    hash ^= workflowId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % Math.max(1, Math.floor(intervalMs));
+}
+
+/** Whether a watch's turn came after `from` and by `to` (times in ms). */
+export function slowTurnCame(workflowId: string, from: number, to: number, intervalMs: number): boolean {
+  const offset = slowTurnOffset(workflowId, intervalMs);
+  return Math.floor((to - offset) / intervalMs) > Math.floor((from - offset) / intervalMs);
+}
+
+/** The requests one slow read of these settings makes. */
+export function slowRequestsOf(settings: SlowSettings): number {
+  return Number(settings.lifecycle) + Number(settings.backup) + Number(settings.policy);
+}
+
+export interface SlowReadInput {
+  watches: readonly Watch[];
+  /** The last round's memory; undefined when lost (or never kept). */
+  memory: SlowReadMemory | undefined;
+  now: number;
+  intervalMs: number;
+  /** Requests one look may spend on slow reads (at least one watch is read when any is due). */
+  requestBudget: number;
+}
+
+/**
+ * The `changed` watches whose slow settings are read now: those whose turn came since the last
+ * look, and those left pending (deferred by the budget or failed). A lost memory counts every turn
+ * as come: an earlier read, never a missed one. What the budget defers stays pending.
+ */
+export function planSlowReads({ watches, memory, now, intervalMs, requestBudget }: SlowReadInput): {
+  read: Watch[];
+  memory: SlowReadMemory;
+} {
+  const upTo = memory?.upTo ?? now - intervalMs;
+  const pending = new Set(memory?.pending ?? []);
+  const due = watches.filter(
+    (w) =>
+      w.until === 'changed' &&
+      w.slow !== undefined &&
+      slowRequestsOf(w.slow.settings) > 0 &&
+      (pending.has(w.workflowId) || slowTurnCame(w.workflowId, upTo, now, intervalMs)),
+  );
+  const read: Watch[] = [];
+  let requests = 0;
+  for (const watch of due) {
+    const cost = slowRequestsOf((watch.slow as { settings: SlowSettings }).settings);
+    if (read.length > 0 && requests + cost > requestBudget) break;
+    read.push(watch);
+    requests += cost;
+  }
+  return { read, memory: { upTo: now, pending: due.slice(read.length).map((w) => w.workflowId) } };
+}
+
+/** What a slow read answers to its watch: changed when the settings differ from what the object last left. */
+export function answerSlowRead(watch: Watch, values: SlowValues): Omit<Observation, 'ticket' | 'status'> | undefined {
+  if (watch.until !== 'changed' || !watch.slow) return undefined;
+  return slowFingerprint(watch.slow.settings, values) !== watch.slow.seen ? { outcome: 'changed' } : undefined;
 }

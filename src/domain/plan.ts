@@ -139,7 +139,7 @@ export function tagChanges(
 }
 
 /** ENABLING and DISABLING are on their way: count them as where they are going. */
-function settled(status: string | undefined): string | undefined {
+export function settled(status: string | undefined): string | undefined {
   if (status === 'ENABLING') return 'ENABLED';
   if (status === 'DISABLING') return 'DISABLED';
   return status;
@@ -147,11 +147,15 @@ function settled(status: string | undefined): string | undefined {
 
 /** Policies are IAM documents: compared as JSON values (key order and whitespace do not matter). */
 export function samePolicy(desired: string, observed: string | null): boolean {
-  if (observed === null) return false;
+  return observed !== null && canonicalPolicy(desired) === canonicalPolicy(observed);
+}
+
+/** A policy document as canonical JSON (one that does not parse stays as written). */
+export function canonicalPolicy(policy: string): string | undefined {
   try {
-    return canonicalJson(JSON.parse(desired)) === canonicalJson(JSON.parse(observed));
+    return canonicalJson(JSON.parse(policy));
   } catch {
-    return desired === observed;
+    return policy;
   }
 }
 
@@ -171,12 +175,15 @@ export function normalizeLifecycle(policies: LifecyclePolicy[]): AwsLifecyclePol
 }
 
 function sameLifecycle(a: AwsLifecyclePolicy[], b: AwsLifecyclePolicy[]): boolean {
-  const key = (list: AwsLifecyclePolicy[]): string =>
-    list
-      .map((p) => canonicalJson(p))
-      .sort()
-      .join('|');
-  return key(a) === key(b);
+  return lifecycleKey(a) === lifecycleKey(b);
+}
+
+/** Lifecycle policies in one order-free form: equal exactly when the planner sees nothing to change. */
+export function lifecycleKey(policies: AwsLifecyclePolicy[]): string {
+  return policies
+    .map((p) => canonicalJson(p))
+    .sort()
+    .join('|');
 }
 
 export function describeOperation(operation: UpdateOperation): string {

@@ -1,4 +1,5 @@
 import { type KindNames } from '../api/filesystem';
+import { type SlowWatch } from '../api/observer-contract';
 import { type ReferenceField } from '../api/references';
 import { type StatusFields } from '../api/status';
 import { type ObjectRef } from '../api/workflow-contract';
@@ -91,6 +92,8 @@ export interface CreatedResource {
   status: StatusFields;
   /** Made just now exactly as the spec asks (see Creation.settled): the pass has nothing to apply. */
   settled?: boolean;
+  /** With `settled`: the slow settings the observer reads for the object, as the spec made them (see AppliedChanges.slow). */
+  slow?: SlowWatch;
 }
 
 /** What a resource manager's create returns. */
@@ -101,6 +104,8 @@ export interface Creation<Description> {
    * every setting the spec manages, so a read-back would find nothing to apply.
    */
   settled: boolean;
+  /** With `settled`: the slow settings as the create made them. */
+  slow?: SlowWatch;
 }
 
 /** The calls an apply made, in words (e.g. "UpdateFileSystem elastic"); empty when AWS already matched. */
@@ -108,6 +113,11 @@ export interface AppliedChanges {
   applied: string[];
   /** Status fields only the apply's reads see (e.g. a file system's replicationConfigurationStatus). */
   status?: StatusFields;
+  /**
+   * The settings DescribeFileSystems does not return that the spec manages, and their fingerprint as
+   * AWS holds them after the apply: what the observer's slow reads compare against.
+   */
+  slow?: SlowWatch;
 }
 
 /**

@@ -27,6 +27,7 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   maxCachedWorkflows?: number;
   observerRequestsPerSecond: number;
   observerSweepSeconds: number;
+  observerSlowReadSeconds: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -62,7 +63,11 @@ export async function createOrchestratorWorker(
     region: config.region,
     log,
     taskQueue: config.taskQueue,
-    observer: { requestsPerSecond: config.observerRequestsPerSecond, sweepSeconds: config.observerSweepSeconds },
+    observer: {
+      requestsPerSecond: config.observerRequestsPerSecond,
+      sweepSeconds: config.observerSweepSeconds,
+      slowReadSeconds: config.observerSlowReadSeconds,
+    },
   });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));
   const efsTaskQueue = efsTaskQueueFor(config.taskQueue);

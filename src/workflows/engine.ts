@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import { type SlowWatch } from '../api/observer-contract';
 import { resolvedReferencesField, type ResolvedReferences } from '../api/references';
 import { type StatusFields } from '../api/status';
 import { annotations, workflowPatches, type ObjectSnapshot } from '../api/workflow-contract';
@@ -84,6 +85,8 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
     if (!readOnly) await life.ensureFinalizer();
     if (!ownId() && managed) await adopt(snapshot, readOnly);
     const desired = readOnly ? snapshot : await resolveReferences(snapshot);
+    // What the observer's slow reads compare against is what this pass leaves: a settled create's or the apply's.
+    st.slowWatch = undefined;
     const settledByCreate = !ownId() && (await create(desired));
     let observed = await waitUntilReady();
     if (managed && !readOnly && !settledByCreate) observed = await applySpec(desired, driftCheck, observed);
@@ -131,6 +134,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       kind.idField,
     );
     setOwnId(created.id);
+    if (created.settled) st.slowWatch = created.slow;
     await life.report(
       {
         state: SyncState.creating,
@@ -166,6 +170,7 @@ export async function runKind(kind: KindDescriptor, input: LifecycleInput): Prom
       // What only the apply's reads see (a file system's replication) is reported with the rest.
       const reported = appliedStatus(result);
       if (reported) life.observe(reported);
+      st.slowWatch = appliedSlow(result);
       const applied = appliedChanges(result);
       if (applied.length === 0) return observed;
       if (driftCheck) await correctedDrift(applied);
@@ -308,11 +313,19 @@ function call<T = unknown>(group: KindActivities, name: string, ...args: unknown
  * What a create or adopt step returned. Histories recorded before the engine was shared hold the
  * older shapes: a FileSystem's {fileSystemId, status}, another kind's bare status with its id field.
  */
-function createdResource(result: unknown, idField: string): { id: string; status: StatusFields; settled: boolean } {
+function createdResource(
+  result: unknown,
+  idField: string,
+): { id: string; status: StatusFields; settled: boolean; slow?: SlowWatch } {
   const r = (result ?? {}) as Record<string, unknown>;
   if (typeof r.status === 'object' && r.status !== null) {
     const id = r.id ?? r.fileSystemId;
-    return { id: typeof id === 'string' ? id : '', status: r.status as StatusFields, settled: r.settled === true };
+    return {
+      id: typeof id === 'string' ? id : '',
+      status: r.status as StatusFields,
+      settled: r.settled === true,
+      ...(r.slow ? { slow: r.slow as SlowWatch } : {}),
+    };
   }
   const id = r[idField];
   return { id: typeof id === 'string' ? id : '', status: r as StatusFields, settled: false };
@@ -333,6 +346,12 @@ function appliedChanges(result: unknown): string[] {
 function appliedStatus(result: unknown): StatusFields | undefined {
   const status = (result as { status?: unknown } | undefined)?.status;
   return typeof status === 'object' && status !== null ? (status as StatusFields) : undefined;
+}
+
+/** The slow settings an apply step read (absent in older histories and for kinds that have none). */
+function appliedSlow(result: unknown): SlowWatch | undefined {
+  const slow = (result as { slow?: unknown } | undefined)?.slow;
+  return typeof slow === 'object' && slow !== null ? (slow as SlowWatch) : undefined;
 }
 
 /** The AWS id in the adoption-fields annotation, under any of the kind's keys. */

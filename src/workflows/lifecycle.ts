@@ -427,6 +427,7 @@ export class ObjectLifecycle {
       until,
       ticket,
       ...(until === 'changed' && this.st.seenFingerprint !== undefined ? { seen: this.st.seenFingerprint } : {}),
+      ...(until === 'changed' && this.st.slowWatch ? { slow: this.st.slowWatch } : {}),
     };
   }
 

@@ -29,15 +29,22 @@ export async function observerWorkflow(input: ObserverInput): Promise<void> {
     else watches.set(watch.workflowId, watch);
   });
   wf.setHandler(watchesQuery, (): Watch[] => [...watches.values()]);
+  // Rounds are separate activities: the slow reads' memory goes from one to the next through here.
+  let slowReads = input.slowReads;
   for (;;) {
-    const round = await runObserver(input.partition);
+    const round = await runObserver(input.partition, slowReads);
     for (const { workflowId, ticket } of round.settled) {
       if (watches.get(workflowId)?.ticket === ticket) watches.delete(workflowId);
     }
+    slowReads = round.slowReads ?? slowReads;
     const info = wf.workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength >= historyLimit) {
       await wf.condition(wf.allHandlersFinished);
-      await wf.continueAsNew<typeof observerWorkflow>({ partition: input.partition, watches: [...watches.values()] });
+      await wf.continueAsNew<typeof observerWorkflow>({
+        partition: input.partition,
+        watches: [...watches.values()],
+        ...(slowReads ? { slowReads } : {}),
+      });
     }
   }
 }

@@ -3,6 +3,7 @@ import { type FileSystemSpec } from '../../api/filesystem';
 import { RecoverableError } from '../../domain/errors';
 import { createFileSystemInput, creationTokenFor, ownTags, statusFromDescription } from '../../domain/filesystem';
 import { describeOperation, nothingToApplyAfterCreate, planUpdates, settingsToRead } from '../../domain/plan';
+import { desiredSlowValues, heldAfter, slowWatchFor } from '../../domain/slow-reads';
 import { validateFileSystemSpec } from '../../domain/validate';
 import { deletedOutside, type ResourceManager } from '../kind';
 import { fileSystemDescriptor } from './descriptor';
@@ -17,7 +18,9 @@ export function fileSystemManager({
     validate: (spec) => validateFileSystemSpec(spec),
     async create(ref, spec) {
       const { fileSystem, foundByToken } = await efs.createFileSystem(createFileSystemInput(spec, ref));
-      return { description: fileSystem, settled: !foundByToken && nothingToApplyAfterCreate(spec) };
+      const settled = !foundByToken && nothingToApplyAfterCreate(spec);
+      const slow = settled ? slowWatchFor(spec, desiredSlowValues(spec)) : undefined;
+      return { description: fileSystem, settled, ...(slow ? { slow } : {}) };
     },
     find: async (ref) => (await efs.findByCreationToken(creationTokenFor(ref.uid)))?.FileSystemId,
     adopt: (id) => efs.describeFileSystem(id),
@@ -28,15 +31,14 @@ export function fileSystemManager({
     async apply(ref, id, spec) {
       const observed = await efs.observeSettings(id, settingsToRead(spec));
       if (!observed) throw deletedOutside(fileSystemDescriptor, id);
-      const applied: string[] = [];
-      for (const operation of planUpdates(spec, observed, ownTags(ref))) {
-        await efs.apply(id, operation);
-        applied.push(describeOperation(operation));
-      }
+      const plan = planUpdates(spec, observed, ownTags(ref));
+      for (const operation of plan) await efs.apply(id, operation);
       const replication = await syncReplication(efs, id, spec);
+      const slow = slowWatchFor(spec, heldAfter(observed, plan));
       return {
-        applied: [...applied, ...replication.applied],
+        applied: [...plan.map(describeOperation), ...replication.applied],
         status: { replicationConfigurationStatus: replication.replicationConfigurationStatus },
+        ...(slow ? { slow } : {}),
       };
     },
     async ownershipEvidence(ref, id) {

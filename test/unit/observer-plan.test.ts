@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Watch } from '../../src/api/observer-contract';
-import { answerWatch, fingerprintOf, pagesFor, planRound } from '../../src/domain/observer';
+import {
+  answerSlowRead,
+  answerWatch,
+  fingerprintOf,
+  pagesFor,
+  planRound,
+  planSlowReads,
+  slowTurnOffset,
+} from '../../src/domain/observer';
 
 const states = { readyStates: ['available'], goneStates: ['deleted'], failedStates: ['error'] };
 
@@ -135,5 +143,70 @@ describe('a released watch', () => {
     const released = watch(1, { until: 'released' });
     expect(planRound({ watches: [released], known: none, sweepDue: true }).requests).toBe(0);
     expect(answerWatch(released, undefined, states)).toBeUndefined();
+  });
+});
+
+describe('planSlowReads: each watch read once an interval, at its own turn', () => {
+  const hour = 3_600_000;
+  const slow = { settings: { lifecycle: false, backup: true, policy: false }, seen: '{"backup":"ENABLED"}' };
+  const changed = (n: number): Watch => watch(n, { until: 'changed', slow });
+
+  it('spreads the turns of many watches over the interval', () => {
+    const offsets = Array.from({ length: 1000 }, (_, i) => slowTurnOffset(changed(i).workflowId, hour));
+    const perTenth = new Array(10).fill(0);
+    for (const o of offsets) perTenth[Math.floor(o / (hour / 10))]++;
+    for (const count of perTenth) expect(count).toBeGreaterThan(50);
+  });
+
+  it('reads a watch once its turn came, and not again within the interval', () => {
+    const w = changed(1);
+    const turn = slowTurnOffset(w.workflowId, hour) + 10 * hour;
+    const before = planSlowReads({
+      watches: [w],
+      memory: { upTo: turn - 5000, pending: [] },
+      now: turn - 1,
+      intervalMs: hour,
+      requestBudget: 4,
+    });
+    expect(before.read).toEqual([]);
+    const at = planSlowReads({
+      watches: [w],
+      memory: before.memory,
+      now: turn + 500,
+      intervalMs: hour,
+      requestBudget: 4,
+    });
+    expect(at.read).toEqual([w]);
+    const later = planSlowReads({
+      watches: [w],
+      memory: at.memory,
+      now: turn + hour - 1,
+      intervalMs: hour,
+      requestBudget: 4,
+    });
+    expect(later.read).toEqual([]);
+  });
+
+  it('a lost memory reads every watch (earlier, never missed), within the budget, the rest pending', () => {
+    const watches = [changed(1), changed(2), changed(3), watch(4, { until: 'changed' }), watch(5)];
+    const first = planSlowReads({ watches, memory: undefined, now: 5 * hour, intervalMs: hour, requestBudget: 2 });
+    expect(first.read.map((w) => w.resourceId)).toEqual(['fs-1', 'fs-2']);
+    expect(first.memory).toEqual({ upTo: 5 * hour, pending: [changed(3).workflowId] });
+    const next = planSlowReads({
+      watches,
+      memory: first.memory,
+      now: 5 * hour + 1,
+      intervalMs: hour,
+      requestBudget: 2,
+    });
+    expect(next.read.map((w) => w.resourceId)).toEqual(['fs-3']);
+  });
+
+  it('answers changed only when the read differs from what the object last left', () => {
+    const w = changed(1);
+    expect(answerSlowRead(w, { lifecyclePolicies: [], backupStatus: 'ENABLING', policy: null })).toBeUndefined();
+    expect(answerSlowRead(w, { lifecyclePolicies: [], backupStatus: undefined, policy: null })).toEqual({
+      outcome: 'changed',
+    });
   });
 });

@@ -361,6 +361,34 @@ describe('the engine, on a fake kind', () => {
     });
   });
 
+  it("the watch for changes carries the slow settings the apply read and their fingerprint; a settled create's too", async () => {
+    const slow = { settings: { lifecycle: false, backup: true, policy: false }, seen: '{"backup":"ENABLED"}' };
+    const world = new FakeWorld();
+    world.behaviour.applyWidget = async () => ({ applied: [], slow });
+    await withWorker(world, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await passHandled(handle, 1);
+      await until('the watch for changes', () => world.watches.some((w) => w.until === 'changed'));
+      expect(world.watches.find((w) => w.until === 'changed')).toMatchObject({ slow });
+      await handle.terminate();
+    });
+    const created = new FakeWorld();
+    created.behaviour.createWidget = async () => ({
+      id: 'widget-9',
+      status: { widgetID: 'widget-9', lifeCycleState: 'creating' },
+      settled: true,
+      slow,
+    });
+    await withWorker(created, async (start) => {
+      const handle = await start(snapshot(1, { size: 1 }));
+      await passHandled(handle, 1);
+      await until('the watch for changes', () => created.watches.some((w) => w.until === 'changed'));
+      expect(created.named('applyWidget')).toHaveLength(0);
+      expect(created.watches.find((w) => w.until === 'changed')).toMatchObject({ slow });
+      await handle.terminate();
+    });
+  });
+
   it('continue-as-new carries the state: the next run knows its resource and creates nothing', async () => {
     const world = new FakeWorld();
     await withWorker(world, async (start) => {

@@ -98,3 +98,34 @@ it('holds one watch per workflow, the newest ticket; a round drops exactly the w
     await handle.terminate();
   });
 });
+
+it("hands each round the slow reads' memory the last round returned", async () => {
+  const memory = { upTo: 1_000, pending: ['widget/ns/w1'] };
+  const given: unknown[] = [];
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'observer-slow-tests',
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('./fake-kind/workflows'),
+      logger: quietLogger,
+    }),
+    activities: {
+      runObserver: async (_partition: unknown, slowReads: unknown): Promise<ObserverRound> => {
+        given.push(slowReads);
+        if (given.length === 1) return { settled: [], slowReads: memory };
+        await Context.current().cancelled;
+        return { settled: [] };
+      },
+    },
+  });
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start('observerWorkflow', {
+      workflowId: observerWorkflowId('own-account/test-2', 'observer-slow-tests'),
+      taskQueue: 'observer-slow-tests',
+      args: [{ partition: { region: 'test-2' } }],
+    });
+    await until('the second round', async () => given.length === 2);
+    expect(given).toEqual([undefined, memory]);
+    await handle.terminate();
+  });
+});

@@ -35,6 +35,8 @@ export interface ObserverSettings {
   sweepSeconds: number;
   /** Seconds between reads of each watched file system's settings DescribeFileSystems does not return. */
   slowReadSeconds: number;
+  /** Least seconds between two looks while objects wait: the bound of their lag, and of the requests spent on them. */
+  lookIntervalSeconds: number;
 }
 
 export interface ObserverDependencies {
@@ -115,6 +117,8 @@ export function createObserverActivities(deps: ObserverDependencies) {
       const known = { fileSystems: 0, accessPoints: 0 };
       const resumed = ctx.info.heartbeatDetails as { lastSweepAt?: number; slowReads?: SlowReadMemory } | undefined;
       let lastSweepAt = resumed?.lastSweepAt ?? 0;
+      let lastLookAt = 0;
+      const lookIntervalMs = deps.settings.lookIntervalSeconds * 1000;
       let slowReads = resumed?.slowReads ?? slowReadsSoFar;
       const slowReadMs = deps.settings.slowReadSeconds * 1000;
       const slowReadBudget = Math.max(1, Math.floor(deps.settings.requestsPerSecond * slowReadBudgetSeconds));
@@ -140,6 +144,11 @@ export function createObserverActivities(deps: ObserverDependencies) {
       };
       while (Date.now() < endAt && !ctx.cancellationSignal.aborted) {
         ctx.heartbeat({ lastSweepAt, slowReads });
+        const tooSoon = lastLookAt + lookIntervalMs - Date.now();
+        if (tooSoon > 0) {
+          await ctx.sleep(tooSoon);
+          continue;
+        }
         let watches: Watch[];
         try {
           watches = (await observer.query(watchesQuery)).filter((w) => settled.get(w.workflowId) !== w.ticket);
@@ -163,6 +172,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
           await ctx.sleep(idleMs);
           continue;
         }
+        if (plan.requests > 0) lastLookAt = Date.now();
         const sight = plan.requests > 0 ? await look(calls, plan, pacer, known) : undefined;
         for (const watch of watches) {
           const seen = sight?.of(watch);

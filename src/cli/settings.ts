@@ -72,6 +72,14 @@ export const workerTuningSettings = {
     description: "Seconds between the observer's looks at synced resources (drift of the settings AWS lists)",
     parse: parsers.positiveNumber,
   }),
+  observerLookIntervalSeconds: setting({
+    flag: 'observer-look-interval',
+    env: 'OBSERVER_LOOK_INTERVAL_SECONDS',
+    default: 1.2,
+    description:
+      "Least seconds between the observer's looks while objects wait: each waiting object is answered within it (the lag's bound, plus about 0.3 s to signal and write status), at a fraction of the requests of looking as fast as its budget allows",
+    parse: parsers.positiveNumber,
+  }),
   observerSlowReadSeconds: setting({
     flag: 'observer-slow-read-interval',
     env: 'OBSERVER_SLOW_READ_SECONDS',

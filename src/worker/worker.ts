@@ -28,6 +28,7 @@ export interface WorkerConfig extends TemporalConnectionConfig {
   observerRequestsPerSecond: number;
   observerSweepSeconds: number;
   observerSlowReadSeconds: number;
+  observerLookIntervalSeconds: number;
   /** host:port of the Temporal SDK's Prometheus endpoint; empty or absent for none. */
   temporalMetricsBind?: string;
 }
@@ -67,6 +68,7 @@ export async function createOrchestratorWorker(
       requestsPerSecond: config.observerRequestsPerSecond,
       sweepSeconds: config.observerSweepSeconds,
       slowReadSeconds: config.observerSlowReadSeconds,
+      lookIntervalSeconds: config.observerLookIntervalSeconds,
     },
   });
   const connection = await connectTemporal(config, (options) => NativeConnection.connect(options));

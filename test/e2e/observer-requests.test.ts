@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-efs';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { ConditionType } from '../../src/api/filesystem';
+import { workerTuningSettings } from '../../src/cli/settings';
 import { workflowIdFor } from '../../src/api/workflow-contract';
 import {
   applyFileSystem,
@@ -19,7 +20,9 @@ import {
 } from './harness';
 
 /**
- * The settings DescribeFileSystems does not return (lifecycle configuration, backup policy, file
+ * What the observer spends on the objects it watches. While an object waits, it looks at most once
+ * per OBSERVER_LOOK_INTERVAL_SECONDS, not as fast as its request budget allows. The settings
+ * DescribeFileSystems does not return (lifecycle configuration, backup policy, file
  * system policy) are read by the observer at OBSERVER_SLOW_READ_SECONDS, not by each object's own
  * timer: the drift pass stays at its daily default here, so only the observer can notice. Reads
  * that find what the object left cost the object nothing; one that finds a change wakes it.
@@ -47,6 +50,8 @@ afterAll(async () => {
   efs.destroy();
 });
 
+const requestsOf = async (operation: string): Promise<number> =>
+  (await ctx.admin.counters()).operations[operation]?.requests ?? 0;
 const lifecycleReads = async (): Promise<number> =>
   (await ctx.admin.counters()).operations.DescribeLifecycleConfiguration?.requests ?? 0;
 const policyOf = async (id: string) =>
@@ -61,6 +66,20 @@ async function historyLength(name: string, uid: string): Promise<number> {
   const handle = ctx.temporal.workflow.getHandle(workflowIdFor('FileSystem', { namespace: ctx.namespace, name, uid }));
   return (await handle.describe()).historyLength;
 }
+
+test('a waiting object is looked at once per look interval, not at the whole request budget', async () => {
+  const lookInterval = workerTuningSettings.observerLookIntervalSeconds.default;
+  await ctx.admin.holdInCreating({ next: 1 }, 8_000);
+  const before = await requestsOf('DescribeFileSystems');
+  const startedAt = Date.now();
+  await applyFileSystem(ctx, 'waiting', { tags: [{ key: 'team', value: 'a' }] });
+  await waitForCondition(ctx, 'waiting', ConditionType.synced, 'True');
+  const waitedSeconds = (Date.now() - startedAt) / 1000;
+  const looks = (await requestsOf('DescribeFileSystems')) - before;
+  // One describe by id per look, plus at most a sweep; the budget alone (2 a second) would allow 16 in 8 s.
+  expect(looks).toBeGreaterThan(0);
+  expect(looks).toBeLessThanOrEqual(Math.floor(waitedSeconds / lookInterval) + 2);
+});
 
 test('reads that find the settings as the object left them cost its workflow nothing', async () => {
   const obj = await applyFileSystem(ctx, 'unchanged', spec);

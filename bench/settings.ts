@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ConfigError, parsers, type ConfigOf, type Setting } from '../src/shared/config';
+import { watcherSettings } from '../src/cli/settings';
 import { repoRoot } from '../src/shared/paths';
 import { defaultProcessMode, type ProcessMode } from './environment';
 
@@ -157,17 +158,17 @@ export const benchSettings = {
   steadyCadenceScale: setting({
     flag: 'steady-cadence-scale',
     env: 'BENCH_STEADY_CADENCE_SCALE',
-    default: 10,
+    default: 5,
     description:
-      "steady: the orchestrator's drift interval (and the emulator's clock) run this many times faster; the hour takes 3600 / scale s",
+      "steady: the orchestrator's cadences and the observer's budget (see scaledCadences), and the emulator's clock, run this many times faster; the hour takes 3600 / scale s (5: the observer's scaled budget stays within the emulator's 10 req/s)",
     parse: parsers.positiveNumber,
   }),
   steadyResyncSeconds: setting({
     flag: 'steady-resync-seconds',
     env: 'BENCH_STEADY_RESYNC_SECONDS',
-    default: 600,
+    default: watcherSettings.resyncIntervalSeconds.default,
     description:
-      'steady: the drift interval at the default cadence (RESYNC_INTERVAL_SECONDS), scaled down by the cadence scale',
+      'steady: the drift interval at the default cadence (RESYNC_INTERVAL_SECONDS, the product default), scaled down by the cadence scale',
     parse: parsers.positiveNumber,
   }),
   workersObjects: setting({

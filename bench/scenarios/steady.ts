@@ -1,6 +1,8 @@
 import { EFSClient, PutBackupPolicyCommand, TagResourceCommand } from '@aws-sdk/client-efs';
 import { type AdminFileSystem } from '../../dev/emulator/admin-types';
+import { watcherSettings, workerTuningSettings } from '../../src/cli/settings';
 import { creationTokenFor } from '../../src/domain/filesystem';
+import { type Setting } from '../../src/shared/config';
 import {
   applyAll,
   finishScenario,
@@ -20,11 +22,11 @@ import { round } from '../stats';
 export interface SteadyOptions {
   objects: number;
   /**
-   * The orchestrator's cadences (RESYNC_INTERVAL_SECONDS and whatever `scenario.env` scales) run
-   * this many times faster, and the emulator's clock too, so an emulated hour takes 3600 / scale real seconds.
+   * The orchestrator's cadences (see scaledCadences) run this many times faster, and the emulator's
+   * clock too, so an emulated hour takes 3600 / scale real seconds.
    */
   cadenceScale: number;
-  /** The drift-check interval at the default cadence, seconds. */
+  /** The drift-check interval at the default cadence, seconds (the product's default unless told). */
   resyncIntervalSeconds: number;
   createDelayMs: number;
   timeoutMs: number;
@@ -61,7 +63,25 @@ export interface SteadyMeasurement {
   loadAverage: { start: number; end: number };
 }
 
-export const steadyResyncEnv = 'RESYNC_INTERVAL_SECONDS';
+/**
+ * The orchestrator's settings for a scaled hour: every cadence (the drift pass, the observer's sweep
+ * of listed settings and its slow reads) divided by the scale, and the observer's request budget,
+ * a rate, multiplied by it, so the scaled hour makes the requests a real one would.
+ */
+export function scaledCadences(scale: number, resyncIntervalSeconds: number): Record<string, string> {
+  const { observerSweepSeconds, observerSlowReadSeconds, observerRequestsPerSecond } = workerTuningSettings;
+  const divided = (seconds: number): string => String(round(seconds / scale, 3));
+  return envOf([
+    [watcherSettings.resyncIntervalSeconds, divided(resyncIntervalSeconds)],
+    [observerSweepSeconds, divided(observerSweepSeconds.default)],
+    [observerSlowReadSeconds, divided(observerSlowReadSeconds.default)],
+    [observerRequestsPerSecond, String(observerRequestsPerSecond.default * scale)],
+  ]);
+}
+
+function envOf(values: [Setting<unknown>, string][]): Record<string, string> {
+  return Object.fromEntries(values.map(([setting, value]) => [setting.env ?? setting.flag, value]));
+}
 
 /**
  * Applies `objects` objects (each managing its backup policy), waits until all are synced, then
@@ -72,7 +92,7 @@ export async function runSteady(env: BenchEnvironment, options: SteadyOptions): 
   const loadStart = loadAverageNow();
   const windowMs = 3_600_000 / options.cadenceScale;
   const orchestratorEnv = {
-    [steadyResyncEnv]: String(round(options.resyncIntervalSeconds / options.cadenceScale, 3)),
+    ...scaledCadences(options.cadenceScale, options.resyncIntervalSeconds),
     ...options.scenario.env,
   };
   const run = await startScenario(env, `steady${options.objects}`, { ...options.scenario, env: orchestratorEnv });
@@ -115,15 +135,21 @@ export async function runSteady(env: BenchEnvironment, options: SteadyOptions): 
       ((fs.description.Tags as { Key: string; Value: string }[] | undefined) ?? []).some(
         (t) => t.Key === 'bench' && t.Value === names[0],
       );
-    const [tagCorrectedAt, policyCorrectedAt] = await Promise.all([
-      correctedAt(run, tagTarget.FileSystemId, tagBack, until),
-      correctedAt(run, policyTarget.FileSystemId, (fs) => fs.backupStatus === 'ENABLED', until),
-    ]);
+    // The backup policy is read once per slow-read interval, at the object's turn: it may come after the window.
+    const slowReadMs = (workerTuningSettings.observerSlowReadSeconds.default * 1000) / options.cadenceScale;
+    const policyCorrection = correctedAt(
+      run,
+      policyTarget.FileSystemId,
+      (fs) => fs.backupStatus === 'ENABLED',
+      policyChangedAt + slowReadMs + windowMs / 10,
+    );
+    const tagCorrectedAt = await correctedAt(run, tagTarget.FileSystemId, tagBack, until);
     await sleep(until - Date.now());
 
     const realMs = Date.now() - from;
     const { counters: countersTo, resources } = await stopMeasuring(run, env, cpuFrom);
     const historiesTo = historiesPerObject(await workflowHistories(run), options.objects);
+    const policyCorrectedAt = await policyCorrection;
     await admin.setTimeScale(1);
     const requests = efsRequests(countersFrom, countersTo, options.objects);
     const hours = (realMs * options.cadenceScale) / 3_600_000;

@@ -1,3 +1,4 @@
+import { watcherSettings } from '../src/cli/settings';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type MachineFacts } from './proc';
@@ -304,7 +305,18 @@ export function renderSteady(record: Extract<ScenarioRecord, { scenario: 'steady
     ),
     '',
     `- EFS requests per object in the hour: ${describeOperations(s.efs.perObjectByOperation)}.`,
+    ...driftPassNote(s),
   ].join('\n');
+}
+
+/** Whether the objects' own drift pass fell inside the scaled hour (at its daily default it does not). */
+function driftPassNote(s: SteadyMeasurement): string[] {
+  const env = watcherSettings.resyncIntervalSeconds.env as string;
+  const scaled = Number(s.orchestratorEnv[env]);
+  if (!(scaled > s.windowRealSeconds)) return [];
+  return [
+    `- The objects' own drift pass (${env}=${n(scaled, 0)} s scaled, ${n((scaled * s.cadenceScale) / 3600, 0)} h at the default) did not fall in the hour: it adds its few actions and read-backs per object once per interval, not counted above.`,
+  ];
 }
 
 export function renderWorkers(record: Extract<ScenarioRecord, { scenario: 'workers' }>): string {

@@ -24,6 +24,7 @@ import {
 } from '../domain/observer';
 import { type SlowValues } from '../domain/slow-reads';
 import { type ResourceManager } from '../kinds/kind';
+import { forEachConcurrently } from '../shared/concurrency';
 import { type Logger } from '../shared/log';
 import { type AwsTarget, type AwsTargets } from './partitions';
 
@@ -60,8 +61,12 @@ const idleMs = 500;
  * within seconds.
  */
 const slowReadBudgetSeconds = 2;
+/** Signals to object workflows in flight at once. */
+const signalConcurrency = 16;
 
 type Description = Record<string, unknown>;
+/** What the observer tells a watch, before the ticket and status are added. */
+type Answer = Omit<Observation, 'ticket' | 'status'>;
 
 /** Spaces requests so that at most `perSecond` start in any second; heartbeats while it waits. */
 class Pacer {
@@ -123,11 +128,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
       const slowReadMs = deps.settings.slowReadSeconds * 1000;
       const slowReadBudget = Math.max(1, Math.floor(deps.settings.requestsPerSecond * slowReadBudgetSeconds));
       const endAt = Date.now() + roundMs;
-      const tell = async (
-        watch: Watch,
-        answer: Omit<Observation, 'ticket' | 'status'>,
-        description: Description | undefined,
-      ): Promise<void> => {
+      const tell = async (watch: Watch, answer: Answer, description: Description | undefined): Promise<void> => {
         const observation: Observation = {
           ...answer,
           ticket: watch.ticket,
@@ -174,6 +175,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
         }
         if (plan.requests > 0) lastLookAt = Date.now();
         const sight = plan.requests > 0 ? await look(calls, plan, pacer, known) : undefined;
+        const answers: { watch: Watch; answer: Answer; description: Description | undefined }[] = [];
         for (const watch of watches) {
           const seen = sight?.of(watch);
           if (!seen) continue;
@@ -189,8 +191,11 @@ export function createObserverActivities(deps: ObserverDependencies) {
             }
           }
           const answer = answerWatch(watch, description, deps.statesOf(watch.kind));
-          if (answer) await tell(watch, answer, description);
+          if (answer) answers.push({ watch, answer, description });
         }
+        // Signalled side by side: when many resources change at once (a burst turning available), one
+        // after another would add each signal's round trip to the lag of all that follow.
+        await forEachConcurrently(answers, signalConcurrency, (a) => tell(a.watch, a.answer, a.description));
         for (const watch of slow.read) {
           if (settled.get(watch.workflowId) === watch.ticket || !watch.slow) continue;
           let values: SlowValues;

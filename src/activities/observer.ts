@@ -174,9 +174,29 @@ export function createObserverActivities(deps: ObserverDependencies) {
           continue;
         }
         if (plan.requests > 0) lastLookAt = Date.now();
-        const sight = plan.requests > 0 ? await look(calls, plan, pacer, known) : undefined;
+        // A resource found in a page is answered at once, not after the whole listing: with many
+        // pages, those read first would otherwise wait for the rest.
+        const answeredFromPage = new Set<Watch>();
+        const pageSignals: Promise<void>[] = [];
+        const listedWatches = watchesByListedResource(watches, plan);
+        const onPage = (kind: string, items: Map<string, Description>): void => {
+          const found: { watch: Watch; answer: Answer; description: Description }[] = [];
+          for (const [id, description] of items) {
+            for (const watch of listedWatches.get(`${kind}:${id}`) ?? []) {
+              answeredFromPage.add(watch);
+              const answer = answerWatch(watch, description, deps.statesOf(watch.kind));
+              if (answer) found.push({ watch, answer, description });
+            }
+          }
+          pageSignals.push(
+            forEachConcurrently(found, signalConcurrency, (a) => tell(a.watch, a.answer, a.description)),
+          );
+        };
+        const sight = plan.requests > 0 ? await look(calls, plan, pacer, known, onPage) : undefined;
+        await Promise.all(pageSignals);
         const answers: { watch: Watch; answer: Answer; description: Description | undefined }[] = [];
         for (const watch of watches) {
+          if (answeredFromPage.has(watch)) continue;
           const seen = sight?.of(watch);
           if (!seen) continue;
           let description = seen.description;
@@ -261,6 +281,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
     plan: RoundPlan,
     pacer: Pacer,
     known: Record<ListedCollection, number>,
+    onPage: (kind: string, items: Map<string, Description>) => void,
   ): Promise<Sight> {
     const described = new Map<string, Description | undefined>();
     const listed = new Map<string, Map<string, Description>>();
@@ -277,7 +298,9 @@ export function createObserverActivities(deps: ObserverDependencies) {
             collection === 'fileSystems'
               ? await calls.efs.fileSystemsPage(next)
               : await calls.efs.accessPointsPage(next);
-          for (const item of page.items as unknown as Description[]) found.set(String(item[idField]), item);
+          const items = new Map((page.items as unknown as Description[]).map((item) => [String(item[idField]), item]));
+          for (const [id, item] of items) found.set(id, item);
+          onPage(kind, items);
           next = page.next;
         } while (next);
       } catch (err) {
@@ -320,6 +343,22 @@ export function createObserverActivities(deps: ObserverDependencies) {
       },
     };
   }
+}
+
+/**
+ * The watches a listing in `plan` answers, by kind and resource id: those of a listed kind that are
+ * not described by id (a describe is the more certain answer, and it comes after the listing).
+ */
+function watchesByListedResource(watches: readonly Watch[], plan: RoundPlan): Map<string, Watch[]> {
+  const listedKinds = new Set(plan.list.map((collection) => listings[collection].kind));
+  const describedIds = new Set(plan.describe.map(({ kind, id }) => `${kind}:${id}`));
+  const byResource = new Map<string, Watch[]>();
+  for (const watch of watches) {
+    const key = `${watch.kind}:${watch.resourceId}`;
+    if (!listedKinds.has(watch.kind) || describedIds.has(key)) continue;
+    byResource.set(key, [...(byResource.get(key) ?? []), watch]);
+  }
+  return byResource;
 }
 
 /** What one round saw of a watched resource; undefined when it was not looked at. */

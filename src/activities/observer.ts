@@ -67,6 +67,12 @@ const signalConcurrency = 16;
 type Description = Record<string, unknown>;
 /** What the observer tells a watch, before the ticket and status are added. */
 type Answer = Omit<Observation, 'ticket' | 'status'>;
+/** An answer to a watch and the description it came from (its status goes with the signal). */
+interface Telling {
+  watch: Watch;
+  answer: Answer;
+  description: Description | undefined;
+}
 
 /** Spaces requests so that at most `perSecond` start in any second; heartbeats while it waits. */
 class Pacer {
@@ -143,6 +149,10 @@ export function createObserverActivities(deps: ObserverDependencies) {
           else deps.log.warn('observer: signal failed', { workflowId: watch.workflowId, error: String(err) });
         }
       };
+      // Signalled side by side: when many resources change at once (a burst turning available), one
+      // after another would add each signal's round trip to the lag of all that follow.
+      const tellAll = (tellings: Telling[]): Promise<void> =>
+        forEachConcurrently(tellings, signalConcurrency, (t) => tell(t.watch, t.answer, t.description));
       while (Date.now() < endAt && !ctx.cancellationSignal.aborted) {
         ctx.heartbeat({ lastSweepAt, slowReads });
         const tooSoon = lastLookAt + lookIntervalMs - Date.now();
@@ -180,7 +190,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
         const pageSignals: Promise<void>[] = [];
         const listedWatches = watchesByListedResource(watches, plan);
         const onPage = (kind: string, items: Map<string, Description>): void => {
-          const found: { watch: Watch; answer: Answer; description: Description }[] = [];
+          const found: Telling[] = [];
           for (const [id, description] of items) {
             for (const watch of listedWatches.get(`${kind}:${id}`) ?? []) {
               answeredFromPage.add(watch);
@@ -188,13 +198,11 @@ export function createObserverActivities(deps: ObserverDependencies) {
               if (answer) found.push({ watch, answer, description });
             }
           }
-          pageSignals.push(
-            forEachConcurrently(found, signalConcurrency, (a) => tell(a.watch, a.answer, a.description)),
-          );
+          pageSignals.push(tellAll(found));
         };
         const sight = plan.requests > 0 ? await look(calls, plan, pacer, known, onPage) : undefined;
         await Promise.all(pageSignals);
-        const answers: { watch: Watch; answer: Answer; description: Description | undefined }[] = [];
+        const answers: Telling[] = [];
         for (const watch of watches) {
           if (answeredFromPage.has(watch)) continue;
           const seen = sight?.of(watch);
@@ -213,9 +221,7 @@ export function createObserverActivities(deps: ObserverDependencies) {
           const answer = answerWatch(watch, description, deps.statesOf(watch.kind));
           if (answer) answers.push({ watch, answer, description });
         }
-        // Signalled side by side: when many resources change at once (a burst turning available), one
-        // after another would add each signal's round trip to the lag of all that follow.
-        await forEachConcurrently(answers, signalConcurrency, (a) => tell(a.watch, a.answer, a.description));
+        await tellAll(answers);
         for (const watch of slow.read) {
           if (settled.get(watch.workflowId) === watch.ticket || !watch.slow) continue;
           let values: SlowValues;
